@@ -31,11 +31,6 @@ let package = Package(
 
         // Benchmarks (release builds); see Benchmarks/README.md.
         .executableTarget(
-            name: "ValidateBenchmark",
-            dependencies: ["BatonManifest"],
-            path: "Benchmarks/ValidateBenchmark"
-        ),
-        .executableTarget(
             name: "ScheduleBenchmark",
             dependencies: ["BatonManifest"],
             path: "Benchmarks/ScheduleBenchmark"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The root command holds only configuration; each subcommand is a small type in `Commands/`.
 @main
@@ -9,6 +10,8 @@ struct Baton: AsyncParsableCommand {
         discussion: """
             Pipelines are JSON manifests in a Git repository. Baton validates them, shows \
             what a change would do, and (as it grows) reconciles and runs them.
+
+            Exit status: 0 success, 1 the input was invalid or the work failed, 2 usage error.
             """,
         version: "0.1.0",
         subcommands: [
@@ -17,4 +20,28 @@ struct Baton: AsyncParsableCommand {
             ScheduleCommand.self,
         ]
     )
+
+    /// Runs the command, mapping ArgumentParser's usage-error status (64) to 2, Baton's
+    /// stable usage-error code, so scripts can tell "you called it wrong" from "it failed".
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                Foundation.exit(0)
+            }
+            if !message.isEmpty {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
 }

@@ -1,0 +1,38 @@
+# The two commands a new user types after `git clone`. Each installs what is missing first,
+# so they work on a fresh Debian machine (as root, or with sudo available).
+SWIFT ?= swift
+APT_PACKAGES := libgit2-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test build deps release benchmark-validate benchmark-schedule
+
+## Install the system packages Baton builds against, only when absent.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+
+build: deps
+	$(SWIFT) build
+
+## Baton's main job on the embedded default: for now, validate this repository's manifests/.
+run: build
+	$(SWIFT) run --skip-build baton validate manifests
+
+## Every test: unit, CLI (against the built binary) and schema checks.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+release: deps
+	$(SWIFT) build -c release --product baton
+
+## Benchmarks (release builds); see Benchmarks/README.md.
+benchmark-validate: deps
+	Benchmarks/validate-benchmark.sh
+
+benchmark-schedule: deps
+	Benchmarks/schedule-benchmark.sh

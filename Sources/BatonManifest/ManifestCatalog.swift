@@ -1,0 +1,58 @@
+/// All the manifests of one source (a directory or a commit), checked together.
+///
+/// Some rules span files, so a revision is only valid as a whole: names must be unique across
+/// the repository (identity is the name, not the path), and one invalid file rejects the
+/// revision. That is why validation returns a catalog and not a list of files.
+public struct ManifestCatalog: Sendable {
+    /// Sorted by path.
+    public private(set) var files: [ManifestFile]
+
+    /// Checks the cross-file rules over already decoded files.
+    public init(files: [ManifestFile]) {
+        var files = files.sorted { $0.path < $1.path }
+        var byName: [String: [Int]] = [:]
+        for (index, file) in files.enumerated() {
+            if let name = file.name { byName[name, default: []].append(index) }
+        }
+        for (name, indices) in byName where indices.count > 1 {
+            for index in indices {
+                let others = indices.filter { $0 != index }.map { files[$0].path }
+                let (line, column) = files[index].nameLocation ?? (1, 1)
+                files[index].diagnostics.append(Diagnostic(
+                    file: files[index].path, line: line, column: column, pointer: "/name", severity: .error,
+                    code: .duplicateName,
+                    message: "pipeline name \"\(name)\" is also used by \(others.joined(separator: ", ")); names must be unique across the repository"))
+                files[index].diagnostics.sort()
+                files[index].pipeline = nil
+            }
+        }
+        self.files = files
+    }
+
+    /// Every diagnostic, by file and position.
+    public var diagnostics: [Diagnostic] { files.flatMap(\.diagnostics) }
+    /// The valid pipelines, by path.
+    public var pipelines: [Pipeline] { files.compactMap(\.pipeline) }
+    public var errorCount: Int { files.reduce(0) { $0 + $1.diagnostics.filter { $0.severity == .error }.count } }
+    public var warningCount: Int { files.reduce(0) { $0 + $1.diagnostics.filter { $0.severity == .warning }.count } }
+    /// True when no file has an error: the revision could be applied.
+    public var isValid: Bool { errorCount == 0 }
+
+    /// `3 files, 3 pipelines, 0 errors, 1 warning`.
+    public var summary: String {
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        return [count(files.count, "file"), count(pipelines.count, "pipeline"), count(errorCount, "error"), count(warningCount, "warning")]
+            .joined(separator: ", ")
+    }
+}
+
+/// Which files under a manifests directory are manifests.
+public enum ManifestPath {
+    /// A `.json` file none of whose path components starts with `.`: hidden files and folders
+    /// (editor swap files, `.github/`) are never read. `relativePath` is relative to the
+    /// manifests directory, `/`-separated.
+    public static func isManifest(_ relativePath: String) -> Bool {
+        guard relativePath.hasSuffix(".json") else { return false }
+        return !relativePath.split(separator: "/").contains { $0.hasPrefix(".") }
+    }
+}
