@@ -42,7 +42,7 @@ let package = Package(
                 "BatonManifest",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "CGit2Tests", dependencies: ["CGit2"]),
         .testTarget(name: "CLITests", dependencies: ["BatonManifest"]),

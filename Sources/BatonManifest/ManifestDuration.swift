@@ -65,7 +65,7 @@ public struct ManifestDuration: Sendable, Hashable, Comparable, CustomStringConv
         }
     }
 
-    private static let hint = "write a whole number and a unit, largest unit first, like \"90s\", \"5m\", \"1h30m\", \"2d\" or \"250ms\""
+    private static let hint = "write whole numbers with units (ms, s, m, h, d), largest unit first, like \"90s\", \"5m\", \"1h30m\", \"2d\" or \"250ms\""
 
     private static func parse(_ bytes: [UInt8], text: String) throws(DurationSyntaxError) -> Int64 {
         guard !bytes.isEmpty else {
@@ -85,25 +85,30 @@ public struct ManifestDuration: Sendable, Hashable, Comparable, CustomStringConv
                 index += 1
             }
             guard index > digitsStart else {
+                if bytes[index] == UInt8(ascii: "-") {
+                    throw DurationSyntaxError(message: "duration \"\(text)\" is negative; durations are always positive")
+                }
                 let what = describeByte(bytes[index])
                 throw DurationSyntaxError(message: "duration \"\(text)\" has \(what) where a number was expected; \(hint)")
             }
             guard index < bytes.count else {
                 throw DurationSyntaxError(message: "duration \"\(text)\" has no unit after \(value); \(hint)")
             }
-            let unit: Unit
-            switch bytes[index] {
-            case UInt8(ascii: "d"): unit = .day; index += 1
-            case UInt8(ascii: "h"): unit = .hour; index += 1
-            case UInt8(ascii: "s"): unit = .second; index += 1
-            case UInt8(ascii: "m"):
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "s") {
-                    unit = .millisecond; index += 2
-                } else {
-                    unit = .minute; index += 1
+            // The unit is the run of letters after the number.
+            let unitStart = index
+            while index < bytes.count, (bytes[index] | 0x20) >= UInt8(ascii: "a"), (bytes[index] | 0x20) <= UInt8(ascii: "z") {
+                index += 1
+            }
+            let symbol = String(decoding: bytes[unitStart..<index], as: UTF8.self)
+            guard let unit = Unit.allCases.first(where: { $0.symbol == symbol }) else {
+                if symbol.isEmpty, bytes[unitStart] == UInt8(ascii: ".") {
+                    throw DurationSyntaxError(message: "duration \"\(text)\" has a fraction; write whole units instead, like \"1h30m\" for an hour and a half")
                 }
-            default:
-                throw DurationSyntaxError(message: "duration \"\(text)\" has unknown unit \(describeByte(bytes[index])); \(hint)")
+                if symbol.isEmpty, bytes[unitStart] == UInt8(ascii: " ") {
+                    throw DurationSyntaxError(message: "duration \"\(text)\" has a space; write the number and unit together, like \"30s\"")
+                }
+                let shown = symbol.isEmpty ? describeByte(bytes[unitStart]) : "\"\(symbol)\""
+                throw DurationSyntaxError(message: "duration \"\(text)\" has unknown unit \(shown); \(hint)")
             }
             if let previous, unit.rawValue <= previous.rawValue {
                 throw DurationSyntaxError(message: "duration \"\(text)\" repeats a unit or puts \"\(unit.symbol)\" after \"\(previous.symbol)\"; units go largest first, each at most once")

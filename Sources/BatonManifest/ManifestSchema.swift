@@ -108,8 +108,9 @@ public enum ManifestSchema {
   },
   "$defs": {
     "description": {
-      "description": "Human-readable text, up to 1024 characters.",
+      "description": "Human-readable text, 1 to 1024 characters.",
       "type": "string",
+      "minLength": 1,
       "maxLength": 1024
     },
     "duration": {
@@ -118,8 +119,9 @@ public enum ManifestSchema {
       "pattern": "^(?=[0-9])(?=[^1-9]*[1-9])([0-9]+d)?([0-9]+h)?([0-9]+m(?!s))?([0-9]+s)?([0-9]+ms)?$"
     },
     "identifier": {
-      "description": "A name made of letters, digits and '_', not starting with a digit.",
+      "description": "A name made of letters, digits and '_', not starting with a digit; at most 255 characters.",
       "type": "string",
+      "maxLength": 255,
       "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"
     },
     "taskId": {
@@ -137,7 +139,7 @@ public enum ManifestSchema {
       "description": "An absolute http:// or https:// URL.",
       "type": "string",
       "format": "uri",
-      "pattern": "^https?://[^\\s/?#]+([/?#]\\S*)?$"
+      "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/?#]+([/?#]\\S*)?$"
     },
     "secretRef": {
       "description": "A reference to a secret, resolved by Baton when the task runs. Only the name is stored in Git; the value never is.",
@@ -146,8 +148,9 @@ public enum ManifestSchema {
       "required": ["secret"],
       "properties": {
         "secret": {
-          "description": "Name of the secret in Baton's secret source: letters, digits, '_', '.', '-'.",
+          "description": "Name of the secret in Baton's secret source: 1 to 255 letters, digits, '_', '.', '-'.",
           "type": "string",
+          "maxLength": 255,
           "pattern": "^[A-Za-z0-9_.-]+$"
         }
       }
@@ -162,15 +165,21 @@ public enum ManifestSchema {
       "description": "Environment variables: name -> string value or { \"secret\": \"<name>\" }. Names match [A-Za-z_][A-Za-z0-9_]* and may not start with BATON_ (reserved for variables Baton sets).",
       "type": "object",
       "propertyNames": {
+        "maxLength": 255,
         "pattern": "^(?!BATON_)[A-Za-z_][A-Za-z0-9_]*$"
       },
       "additionalProperties": { "$ref": "#/$defs/stringOrSecret" }
     },
     "command": {
-      "description": "A command: a string, run by /bin/sh -c, or a non-empty array of strings, run directly (first element is the program).",
+      "description": "A command: a non-blank string, run by /bin/sh -c, or a non-empty array of strings, run directly (the first element, the program, must not be empty).",
       "oneOf": [
-        { "type": "string", "minLength": 1 },
-        { "type": "array", "minItems": 1, "items": { "type": "string" } }
+        { "type": "string", "pattern": "\\S" },
+        {
+          "type": "array",
+          "minItems": 1,
+          "prefixItems": [{ "type": "string", "minLength": 1 }],
+          "items": { "type": "string" }
+        }
       ]
     },
     "schedule": {
@@ -185,7 +194,8 @@ public enum ManifestSchema {
         },
         "every": {
           "$ref": "#/$defs/duration",
-          "description": "A fixed interval between runs, e.g. \"15m\". Slots are aligned to multiples of the interval (shifted by `offset`)."
+          "not": { "pattern": "^(0+d)?(0+h)?(0+m(?!s))?(0+s)?0*[0-9]{1,3}ms$" },
+          "description": "A fixed interval between runs, at least 1s, e.g. \"15m\". Slots are the multiples of the interval counted from the Unix epoch (1970-01-01T00:00:00Z), shifted by `offset`."
         },
         "offset": {
           "$ref": "#/$defs/duration",
@@ -287,7 +297,7 @@ public enum ManifestSchema {
         "output": {
           "description": "\"<task>.<key>\": an output key written by an upstream task (one this task depends on, directly or through others).",
           "type": "string",
-          "pattern": "^[a-z0-9_-]{1,63}\\.[A-Za-z_][A-Za-z0-9_]*$"
+          "pattern": "^[a-z0-9_-]{1,63}\\.[A-Za-z_][A-Za-z0-9_]{0,254}$"
         },
         "equals": {
           "description": "Holds when the value is exactly this string.",
@@ -338,9 +348,6 @@ public enum ManifestSchema {
         "headers": {
           "description": "Request headers: name -> string or { \"secret\": \"<name>\" } (e.g. an Authorization token).",
           "type": "object",
-          "propertyNames": {
-            "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
-          },
           "additionalProperties": { "$ref": "#/$defs/stringOrSecret" }
         },
         "body": {
@@ -385,8 +392,9 @@ public enum ManifestSchema {
         "id": { "$ref": "#/$defs/taskId" },
         "description": { "$ref": "#/$defs/description" },
         "needs": {
-          "description": "Ids of tasks that must finish before this one starts.",
+          "description": "Ids of tasks that must finish before this one starts; each at most once.",
           "type": "array",
+          "uniqueItems": true,
           "items": { "$ref": "#/$defs/taskId" }
         },
         "when": {

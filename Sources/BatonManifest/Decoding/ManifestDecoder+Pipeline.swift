@@ -246,8 +246,8 @@ extension ManifestDecoder {
     // MARK: Alerts
 
     mutating func alert(_ value: JSONValue, index: Int) -> Alert? {
-        let context = "in alert \(index)"
-        guard let members = object(value, "alert \(index)") else { return nil }
+        let context = "in alerts[\(index)]"
+        guard let members = object(value, "alerts[\(index)]") else { return nil }
         rejectUnknown(members, allowed: Self.alertFields, context: context)
         require(["on"], in: members, objectOffset: value.offset, context: context)
         let events = field(members, "on") { d, v -> [Alert.Event]? in
@@ -265,14 +265,14 @@ extension ManifestDecoder {
         let hasWebhook = members.contains { $0.key == "webhook" }
         let hasCommand = members.contains { $0.key == "command" }
         if hasWebhook && hasCommand {
-            report(.conflict, "alert \(index) has both \"webhook\" and \"command\"; keep one", at: value.offset)
+            report(.conflict, "alerts[\(index)] has both \"webhook\" and \"command\"; keep one", at: value.offset)
         } else if !hasWebhook && !hasCommand {
-            at("webhook") { $0.report(.required, "alert \(index) needs a \"webhook\" URL or a \"command\"", at: value.offset) }
+            at("webhook") { $0.report(.required, "alerts[\(index)] needs a \"webhook\" URL or a \"command\"", at: value.offset) }
         }
         let sla = field(members, "sla") { d, v in d.duration(v, "\"sla\"") }
         let wantsLate = events?.contains(.late) ?? false
         if wantsLate, !members.contains(where: { $0.key == "sla" }) {
-            at("sla") { $0.report(.required, "alert \(index) fires on \"late\", so it needs \"sla\": how long after the scheduled time a run may take", at: value.offset) }
+            at("sla") { $0.report(.required, "alerts[\(index)] fires on \"late\", so it needs \"sla\": how long after the scheduled time a run may take", at: value.offset) }
         }
         if let member = members.first(where: { $0.key == "sla" }), events != nil, !wantsLate {
             at("sla") { $0.report(.conflict, "\"sla\" applies only to alerts on \"late\"; add \"late\" to \"on\" or remove \"sla\"", at: member.value.offset) }

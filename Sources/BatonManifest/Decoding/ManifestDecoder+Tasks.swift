@@ -40,7 +40,7 @@ extension ManifestDecoder {
                 guard let (task, source) = d.task(item, index: index) else { return }
                 if let first = seen[task.id] {
                     let offset = item.members?.first(where: { $0.key == "id" })?.value.offset ?? item.offset
-                    d.at("id") { $0.report(.duplicateName, "task id \"\(task.id)\" is used twice, by tasks \(first) and \(index); task ids must be unique in a pipeline", at: offset) }
+                    d.at("id") { $0.report(.duplicateName, "task id \"\(task.id)\" is used twice, by tasks[\(first)] and tasks[\(index)]; task ids must be unique in a pipeline", at: offset) }
                     return
                 }
                 seen[task.id] = index
@@ -53,12 +53,13 @@ extension ManifestDecoder {
     }
 
     mutating func task(_ value: JSONValue, index: Int) -> (PipelineTask, TaskSource)? {
-        guard let members = object(value, "task \(index)") else { return nil }
+        guard let members = object(value, "tasks[\(index)]") else { return nil }
         let id = field(members, "id") { d, v -> String? in
             guard let id = d.string(v, "\"id\"") else { return nil }
             return d.checkName(id, at: v.offset, rule: .task, what: "task id") ? id : nil
         }
-        let context = id.map { "in task \"\($0)\"" } ?? "in task \(index)"
+        let label = id.map { "task \"\($0)\"" } ?? "tasks[\(index)]"
+        let context = "in " + label
         rejectUnknown(members, allowed: Self.taskFields, context: context)
         require(["id"], in: members, objectOffset: value.offset, context: context)
 
@@ -91,16 +92,16 @@ extension ManifestDecoder {
         let hasRun = members.contains { $0.key == "run" }
         let hasHTTP = members.contains { $0.key == "http" }
         if hasRun && hasHTTP {
-            report(.conflict, "task \(id.map { "\"\($0)\"" } ?? String(index)) has both \"run\" and \"http\"; a task does one thing", at: value.offset)
+            report(.conflict, "\(label) has both \"run\" and \"http\"; a task does one thing", at: value.offset)
         } else if !hasRun && !hasHTTP {
-            at("run") { $0.report(.required, "task \(id.map { "\"\($0)\"" } ?? String(index)) needs an action: \"run\" (a command) or \"http\" (a request)", at: value.offset) }
+            at("run") { $0.report(.required, "\(label) needs an action: \"run\" (a command) or \"http\" (a request)", at: value.offset) }
         }
         let run = field(members, "run") { d, v in d.command(v, "\"run\"") }
         let http = field(members, "http") { d, v in d.httpRequest(v, context: context) }
         let env = field(members, "env") { d, v in d.environment(v, context: "in \(context) env") } ?? []
         let workdir = field(members, "workdir") { d, v -> String? in
             guard let path = d.string(v, "\"workdir\"") else { return nil }
-            return d.checkRelativePath(path, at: v.offset, what: "\"workdir\"") ? path : nil
+            return d.checkRelativePath(path, at: v.offset, what: "workdir") ? path : nil
         }
         let settings = settings(members)
         let cache = field(members, "cache") { d, v in d.cache(v, context: context) }

@@ -30,11 +30,18 @@ struct ManifestDecoder {
         do {
             document = try JSONReader().read(bytes)
         } catch {
-            decoder.report(error.code, error.message, at: error.offset)
+            decoder.report(error.code, error.message, at: error.offset, pointer: error.pointer)
             return ManifestFile(path: path, pipeline: nil, name: nil, nameLocation: nil, document: nil, diagnostics: decoder.diagnostics)
         }
         for duplicate in document.duplicateKeys {
-            decoder.report(duplicate.code, duplicate.message, at: duplicate.offset, pointer: "")
+            var message = duplicate.message
+            if let range = message.range(of: #" \(first given at byte \d+\)"#, options: .regularExpression),
+                let byte = Int(message[range].filter(\.isNumber))
+            {
+                let (line, column) = decoder.locator.location(of: byte)
+                message.replaceSubrange(range, with: " (first at line \(line), column \(column))")
+            }
+            decoder.report(duplicate.code, message, at: duplicate.offset, pointer: duplicate.pointer)
         }
         let (pipeline, name, nameOffset) = decoder.pipeline(document.root)
         let nameLocation = nameOffset.map { decoder.locator.location(of: $0) }

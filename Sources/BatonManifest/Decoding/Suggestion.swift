@@ -11,7 +11,12 @@ enum Suggestion {
             let distance = editDistance(Array(lowered.utf8), Array(candidate.lowercased().utf8))
             if distance <= limit, distance < (best?.1 ?? .max) { best = (candidate, distance) }
         }
-        return best?.0
+        if let best { return best.0 }
+        // A shared stem ("failed" for "failure", "timezones" for "timezone").
+        return candidates.first { candidate in
+            let common = zip(lowered.utf8, candidate.lowercased().utf8).prefix { $0 == $1 }.count
+            return common >= 4 && common * 2 >= max(word.count, candidate.count)
+        }
     }
 
     /// Optimal string alignment distance (Levenshtein plus adjacent transpositions, the most

@@ -68,8 +68,6 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let unreachableTask = DiagnosticCode(rawValue: "unreachable-task")
     /// `retryMaxDelay` is shorter than `retryDelay`, so the backoff never grows.
     public static let retryDelayCapped = DiagnosticCode(rawValue: "retry-delay-capped")
-    /// `startingDeadline` is longer than the time between fires, so it never cuts anything.
-    public static let deadlineExceedsInterval = DiagnosticCode(rawValue: "deadline-exceeds-interval")
     /// No `*.json` file found where manifests were expected.
     public static let noManifests = DiagnosticCode(rawValue: "no-manifests")
 }

@@ -46,6 +46,24 @@ private struct Parser {
     var index = 0
     var depth = 0
     var duplicates: [JSONSyntaxError] = []
+    /// The path to the value being read; turned into a pointer only when an error needs it.
+    var path: [PathComponent] = []
+
+    enum PathComponent {
+        case key(String)
+        case index(Int)
+    }
+
+    var pointer: String {
+        var text = ""
+        for component in path {
+            switch component {
+            case .index(let i): text += "/\(i)"
+            case .key(let k): text += "/" + k.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            }
+        }
+        return text
+    }
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -92,7 +110,7 @@ private struct Parser {
     mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         if depth > JSONReader.maximumDepth {
-            throw JSONSyntaxError(code: .tooDeep, message: "nesting is deeper than \(JSONReader.maximumDepth) levels", offset: index)
+            throw JSONSyntaxError(code: .tooDeep, message: "nesting is deeper than \(JSONReader.maximumDepth) levels", offset: index, pointer: pointer)
         }
     }
 
@@ -124,13 +142,18 @@ private struct Parser {
             index += 1
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file; a value for \"\(key)\" is missing") }
+            path.append(.key(key))
             let member = JSONMember(key: key, keyOffset: keyOffset, value: try value())
-            if members.contains(where: { $0.key == key }) {
+            if let first = members.first(where: { $0.key == key }) {
                 duplicates.append(JSONSyntaxError(
-                    code: .duplicateKey, message: "duplicate field \"\(key)\"; only one is allowed", offset: keyOffset))
+                    code: .duplicateKey,
+                    message: "duplicate field \"\(key)\" (first given at byte \(first.keyOffset)); only one is allowed",
+                    offset: keyOffset, pointer: pointer))
             } else {
                 members.append(member)
             }
+            path.removeLast()
+            let afterValue = index
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an object; a \"}\" is missing") }
             switch bytes[index] {
@@ -141,7 +164,7 @@ private struct Parser {
                 depth -= 1
                 return JSONValue(.object(members), offset: start)
             default:
-                throw fail("expected \",\" or \"}\" after the value of \"\(key)\", found \(describe(index))")
+                throw fail("expected \",\" or \"}\" after the value of \"\(key)\", found \(describe(index))", at: afterValue)
             }
         }
     }
@@ -161,7 +184,10 @@ private struct Parser {
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an array; a \"]\" is missing") }
             if bytes[index] == UInt8(ascii: "]") { throw fail("trailing comma before \"]\"") }
+            path.append(.index(elements.count))
             elements.append(try value())
+            path.removeLast()
+            let afterValue = index
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an array; a \"]\" is missing") }
             switch bytes[index] {
@@ -172,7 +198,7 @@ private struct Parser {
                 depth -= 1
                 return JSONValue(.array(elements), offset: start)
             default:
-                throw fail("expected \",\" or \"]\" in array, found \(describe(index))")
+                throw fail("expected \",\" or \"]\" after element \(elements.count - 1), found \(describe(index))", at: afterValue)
             }
         }
     }
@@ -180,11 +206,20 @@ private struct Parser {
     mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         let text = UnsafeBufferPointer(start: word.utf8Start, count: count)
-        guard index + count <= bytes.count else { throw fail("unexpected \(describe(index)); expected \(word)") }
-        for offset in 0..<count where bytes[index + offset] != text[offset] {
-            throw fail("unexpected \(describe(index)); expected \(word)")
+        let start = index
+        for offset in 0..<count {
+            guard index < bytes.count, bytes[index] == text[offset] else {
+                let found = describe(index)
+                index = start
+                var error = fail("unexpected \(found) in a literal; expected \(word) (JSON has only true, false and null)")
+                if index + offset < bytes.count, bytes[index + offset] >= 0x80 {
+                    index = start + offset
+                    error = fail("")
+                }
+                throw error
+            }
+            index += 1
         }
-        index += count
     }
 
     // MARK: Numbers
@@ -392,13 +427,17 @@ private struct Parser {
 
     func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
-    func fail(_ message: String) -> JSONSyntaxError {
+    func fail(_ message: String, at position: Int? = nil) -> JSONSyntaxError {
         if index < bytes.count, bytes[index] >= 0x80 {
             // A stray non-ASCII byte outside a string: say whether it is even UTF-8.
             var probe = self
-            do throws(JSONSyntaxError) { try probe.utf8Sequence() } catch { return error }
+            do throws(JSONSyntaxError) { try probe.utf8Sequence() } catch {
+                var error = error
+                error.pointer = pointer
+                return error
+            }
         }
-        return JSONSyntaxError(code: .syntax, message: message, offset: index)
+        return JSONSyntaxError(code: .syntax, message: message, offset: position ?? index, pointer: pointer)
     }
 
     func describe(_ position: Int) -> String {
@@ -407,6 +446,7 @@ private struct Parser {
         switch byte {
         case 0x0A: return "a line break"
         case 0x20: return "a space"
+        case UInt8(ascii: "\""): return "the start of a string"
         case 0x21..<0x7F: return "\"\(printable(byte))\""
         default: return "byte 0x\(String(byte, radix: 16, uppercase: true))"
         }

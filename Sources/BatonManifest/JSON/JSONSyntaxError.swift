@@ -8,4 +8,7 @@ public struct JSONSyntaxError: Error, Sendable, Hashable {
     public var message: String
     /// Byte offset of the first byte that could not be read.
     public var offset: Int
+    /// RFC 6901 pointer to the innermost value being read when it happened, so that even a
+    /// syntax error says which part of the manifest it is in.
+    public var pointer: String = ""
 }
