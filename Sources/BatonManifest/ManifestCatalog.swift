@@ -27,21 +27,34 @@ public struct ManifestCatalog: Sendable {
             }
         }
         self.files = files
+        var errors = 0
+        var warnings = 0
+        for file in files {
+            for diagnostic in file.diagnostics {
+                if diagnostic.severity == .error { errors += 1 } else { warnings += 1 }
+            }
+        }
+        self.errorCount = errors
+        self.warningCount = warnings
+        self.pipelines = files.compactMap(\.pipeline)
+        self.pipelineCount = files.count { $0.isValid }
     }
 
     /// Every diagnostic, by file and position.
     public var diagnostics: [Diagnostic] { files.flatMap(\.diagnostics) }
-    /// The valid pipelines, by path.
-    public var pipelines: [Pipeline] { files.compactMap(\.pipeline) }
-    public var errorCount: Int { files.reduce(0) { $0 + $1.diagnostics.filter { $0.severity == .error }.count } }
-    public var warningCount: Int { files.reduce(0) { $0 + $1.diagnostics.filter { $0.severity == .warning }.count } }
+    /// The valid pipelines, by path (those whose files kept them).
+    public let pipelines: [Pipeline]
+    /// How many files hold a valid pipeline.
+    public let pipelineCount: Int
+    public let errorCount: Int
+    public let warningCount: Int
     /// True when no file has an error: the revision could be applied.
     public var isValid: Bool { errorCount == 0 }
 
     /// `3 files, 3 pipelines, 0 errors, 1 warning`.
     public var summary: String {
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        return [count(files.count, "file"), count(pipelines.count, "pipeline"), count(errorCount, "error"), count(warningCount, "warning")]
+        return [count(files.count, "file"), count(pipelineCount, "pipeline"), count(errorCount, "error"), count(warningCount, "warning")]
             .joined(separator: ", ")
     }
 }

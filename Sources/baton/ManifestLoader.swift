@@ -2,59 +2,86 @@ import BatonManifest
 import Dispatch
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds and reads manifests on disk for `baton validate`, on all cores.
 ///
 /// Reading and decoding are done together per file, in parallel, because validation of a
 /// large repository is dominated by them and each file is independent; the cross-file rules
-/// run afterwards in `ManifestCatalog`.
+/// run afterwards in `ManifestCatalog`. Directory walking and reading use POSIX calls directly:
+/// `FileManager`'s enumerator cost more than decoding the files it found.
 enum ManifestLoader {
-    struct MissingPath: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "no such file or directory: \(path)" }
-    }
-
     /// The manifest files named by `paths`: a file is taken as it is (whatever its name), a
-    /// directory is searched recursively for manifests.
-    static func discover(_ paths: [String]) throws -> (files: [String], emptyDirectories: [String]) {
+    /// directory is searched recursively for manifests (symbolic links to directories are not
+    /// followed, so a link loop cannot hang validation).
+    static func discover(_ paths: [String]) -> (files: [String], emptyDirectories: [String]) {
         var files: [String] = []
         var empty: [String] = []
-        let manager = FileManager.default
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { throw MissingPath(path: path) }
-            guard isDirectory.boolValue else {
+            var info = stat()
+            guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
                 files.append(path)
                 continue
             }
-            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+            let base = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
             var found: [String] = []
-            if let enumerator = manager.enumerator(atPath: base) {
-                while let relative = enumerator.nextObject() as? String {
-                    let name = (relative as NSString).lastPathComponent
-                    if name.hasPrefix(".") {
-                        enumerator.skipDescendants()
-                        continue
-                    }
-                    if ManifestPath.isManifest(relative) { found.append(base + "/" + relative) }
-                }
-            }
+            walk(base, relative: "", into: &found)
             if found.isEmpty { empty.append(path) }
             files.append(contentsOf: found.sorted())
         }
         return (files, empty)
     }
 
-    /// Reads and decodes every file, in parallel.
-    static func load(_ paths: [String]) -> [ManifestFile] {
+    private static func walk(_ directory: String, relative: String, into found: inout [String]) {
+        guard let handle = opendir(directory) else { return }
+        defer { closedir(handle) }
+        var subdirectories: [(String, String)] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name.hasPrefix(".") { continue }
+            let full = directory + "/" + name
+            let relativePath = relative.isEmpty ? name : relative + "/" + name
+            var type = entry.pointee.d_type
+            if type == UInt8(DT_UNKNOWN) || type == UInt8(DT_LNK) {
+                var info = stat()
+                guard stat(full, &info) == 0 else { continue }
+                let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+                if isDirectory && entry.pointee.d_type == UInt8(DT_LNK) { continue }
+                type = isDirectory ? UInt8(DT_DIR) : UInt8(DT_REG)
+            }
+            if type == UInt8(DT_DIR) {
+                subdirectories.append((full, relativePath))
+            } else if ManifestPath.isManifest(relativePath) {
+                found.append(full)
+            }
+        }
+        for (full, relativePath) in subdirectories { walk(full, relative: relativePath, into: &found) }
+    }
+
+    /// Reads and decodes every file, in parallel. Without `keepPipelines` the decoded models
+    /// are dropped as soon as each file is checked: a report needs only the diagnostics, and
+    /// holding ten thousand models costs more time in memory traffic than decoding them.
+    static func load(_ paths: [String], keepPipelines: Bool) -> [ManifestFile] {
         let results = UnsafeMutableBufferPointer<ManifestFile?>.allocate(capacity: paths.count)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         nonisolated(unsafe) let output = results
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var index = worker
             while index < paths.count {
-                output[index] = loadOne(paths[index])
+                var file = loadOne(paths[index])
+                if !keepPipelines { file.pipeline = nil }
+                output[index] = file
                 index += workers
             }
         }
@@ -62,14 +89,39 @@ enum ManifestLoader {
     }
 
     static func loadOne(_ path: String) -> ManifestFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let diagnostic = Diagnostic(
-                file: path, line: 1, column: 1, pointer: "", severity: .error, code: .unreadable,
-                message: "cannot read the file; check that it is a readable file, not a directory")
+        guard let bytes = readFile(path) else {
             var file = ManifestFile(path: path, bytes: [])
-            file.diagnostics = [diagnostic]
+            file.diagnostics = [Diagnostic(
+                file: path, line: 1, column: 1, pointer: "", severity: .error, code: .unreadable,
+                message: "cannot read the file (\(String(cString: strerror(errno)))); check that it is a readable file")]
+            file.pipeline = nil
             return file
         }
-        return ManifestFile(path: path, bytes: [UInt8](data))
+        return ManifestFile(path: path, bytes: bytes)
+    }
+
+    /// The whole file, or `nil` with `errno` set.
+    static func readFile(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            errno = EISDIR
+            return nil
+        }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: max(Int(info.st_size) + 1, 4096))
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
     }
 }

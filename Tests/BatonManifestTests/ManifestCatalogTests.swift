@@ -49,3 +49,20 @@ import Testing
         #expect(ManifestPath.isManifest(path) == isManifest)
     }
 }
+
+@Suite struct TimeZoneNameTests {
+    @Test(arguments: ["UTC", "Asia/Kolkata", "America/New_York", "Australia/Lord_Howe", "US/Eastern", "Etc/UTC", "America/Argentina/Buenos_Aires"])
+    func exactTzDatabaseNamesAreAccepted(_ name: String) {
+        #expect(TimeZones.isKnown(name))
+    }
+
+    @Test(arguments: ["", "utc", "america/new_york", "GMT+2", "+05:30", "Mars/Olympus", "New York"])
+    func anythingElseIsRefused(_ name: String) {
+        #expect(!TimeZones.isKnown(name))
+    }
+
+    @Test func suggestionsFixCaseAndSpaces() {
+        #expect(TimeZones.suggestion(for: "america/new_york") == "America/New_York")
+        #expect(TimeZones.suggestion(for: "America/New York") == "America/New_York")
+    }
+}

@@ -109,7 +109,7 @@ extension ManifestDecoder {
             }
             return name
         }
-        let timeZone = zoneName.flatMap(TimeZone.init(identifier:)) ?? TimeZone(identifier: "UTC")!
+        let timeZone = zoneName.flatMap(TimeZones.named) ?? TimeZones.named("UTC")!
         let cron = field(members, "cron") { d, v in d.cron(v) }
         let every = field(members, "every") { d, v in d.duration(v, "\"every\"") }
         let offset = field(members, "offset") { d, v -> ManifestDuration? in
@@ -311,11 +311,7 @@ extension ManifestDecoder {
 
     /// Absolute http or https URL with a host.
     mutating func checkURL(_ url: String, at offset: Int) -> Bool {
-        if let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-        {
-            return true
-        }
+        if HTTPURL.isValid(url) { return true }
         report(.invalidURL, "\"\(url)\" is not an absolute http:// or https:// URL", at: offset)
         return false
     }

@@ -210,6 +210,23 @@ extension ManifestDecoder {
         return CacheSpec(inputs: inputs, key: key, ttl: ttl)
     }
 
+    /// Whether any `/`-separated segment of `path` is `..`.
+    static func hasParentSegment(_ path: String) -> Bool {
+        var segmentLength = 0
+        var dots = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if segmentLength == 2, dots == 2 { return true }
+                segmentLength = 0
+                dots = 0
+            } else {
+                segmentLength += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        return segmentLength == 2 && dots == 2
+    }
+
     /// A repository-relative path: tasks must never reach outside their commit's tree.
     mutating func checkRelativePath(_ path: String, at offset: Int, what: String) -> Bool {
         if path.isEmpty {
@@ -220,7 +237,7 @@ extension ManifestDecoder {
             report(.invalidPath, "\(what) \"\(path)\" is absolute; give a path relative to the repository root", at: offset)
             return false
         }
-        if path.split(separator: "/", omittingEmptySubsequences: false).contains("..") {
+        if Self.hasParentSegment(path) {
             report(.invalidPath, "\(what) \"\(path)\" contains \"..\"; it must stay inside the repository", at: offset)
             return false
         }

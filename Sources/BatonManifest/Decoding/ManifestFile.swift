@@ -6,20 +6,19 @@
 public struct ManifestFile: Sendable {
     /// The path as the caller named it: relative to the repository for Git sources.
     public var path: String
-    /// `nil` when the file has any error.
+    /// `nil` when the file has any error (or when a caller that only reports, like
+    /// `baton validate`, let it go to save memory).
     public var pipeline: Pipeline?
     /// The pipeline's name when it could be read, even if the file has other errors, so a
     /// duplicate name is still caught.
     public var name: String?
     /// Where `name`'s value stands, for duplicate-name diagnostics.
     public var nameLocation: (line: Int, column: Int)?
-    /// The parsed JSON, for canonical hashing of the spec; `nil` when the file is not JSON.
-    public var document: JSONValue?
     /// In file order.
     public var diagnostics: [Diagnostic]
 
     /// True when nothing in the file is an error (warnings allowed).
-    public var isValid: Bool { pipeline != nil }
+    public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
 
     /// Reads, decodes and validates one manifest's bytes. Never throws: every problem becomes a
     /// diagnostic, so that a person sees all of them at once.
@@ -27,12 +26,11 @@ public struct ManifestFile: Sendable {
         self = ManifestDecoder.decode(path: path, bytes: bytes)
     }
 
-    init(path: String, pipeline: Pipeline?, name: String?, nameLocation: (line: Int, column: Int)?, document: JSONValue?, diagnostics: [Diagnostic]) {
+    init(path: String, pipeline: Pipeline?, name: String?, nameLocation: (line: Int, column: Int)?, diagnostics: [Diagnostic]) {
         self.path = path
         self.pipeline = pipeline
         self.name = name
         self.nameLocation = nameLocation
-        self.document = document
         self.diagnostics = diagnostics
     }
 }

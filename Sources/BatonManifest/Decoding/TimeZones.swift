@@ -2,24 +2,27 @@ import Foundation
 
 /// IANA time zone names, matched exactly as the tz database spells them.
 ///
-/// `TimeZone(identifier:)` alone is too forgiving for validation (it accepts abbreviations
-/// and offsets such as "EST" or "GMT+2" on some platforms); a manifest must name a real zone
-/// so that its schedule means the same thing on every Baton node.
-enum TimeZones {
-    static let known: Set<String> = {
-        var names = Set(TimeZone.knownTimeZoneIdentifiers)
-        names.insert("UTC")
-        return names
-    }()
-
-    static func isKnown(_ name: String) -> Bool {
-        known.contains(name) && TimeZone(identifier: name) != nil
+/// `TimeZone.knownTimeZoneIdentifiers` is not the test: on Linux it lists only ICU's canonical
+/// names and misses real ones such as `Asia/Kolkata`. And `TimeZone(identifier:)` alone is too
+/// forgiving (it turns `GMT+2` into `GMT+0200`). A name is valid when Foundation resolves it
+/// and gives back exactly the same name, so a schedule means the same on every Baton node.
+public enum TimeZones {
+    /// The zone for an exact tz database name, or `nil`.
+    public static func named(_ name: String) -> TimeZone? {
+        guard !name.isEmpty, let zone = TimeZone(identifier: name) else { return nil }
+        if zone.identifier == name { return zone }
+        // Foundation calls UTC "GMT"; both are the same zone and `UTC` is what people write.
+        if name == "UTC", zone.secondsFromGMT() == 0 { return zone }
+        return nil
     }
 
+    public static func isKnown(_ name: String) -> Bool { named(name) != nil }
+
     /// The closest real name, for "did you mean" (case slips, a missing underscore).
-    static func suggestion(for name: String) -> String? {
-        let lowered = name.lowercased().replacingOccurrences(of: " ", with: "_")
-        if let match = known.first(where: { $0.lowercased() == lowered }) { return match }
-        return Suggestion.nearest(to: name, among: known.sorted())
+    public static func suggestion(for name: String) -> String? {
+        let candidates = TimeZone.knownTimeZoneIdentifiers + ["UTC", "Asia/Kolkata"]
+        let normalized = name.replacingOccurrences(of: " ", with: "_")
+        if let match = candidates.first(where: { $0.caseInsensitiveCompare(normalized) == .orderedSame }) { return match }
+        return Suggestion.nearest(to: name, among: candidates)
     }
 }

@@ -10,8 +10,28 @@ public struct SourceLocator: Sendable {
         self.bytes = bytes
     }
 
+    private var lookups = 0
+
     /// Line and column of a byte offset; the column counts Unicode scalars, not bytes.
+    /// The first lookup scans from the start (most files need one: the name's position);
+    /// later ones build a line index so a file with many problems stays linear.
     public mutating func location(of offset: Int) -> (line: Int, column: Int) {
+        lookups += 1
+        if lookups == 1 {
+            let clamped = min(max(offset, 0), bytes.count)
+            var line = 1
+            var column = 1
+            for index in 0..<clamped {
+                let byte = bytes[index]
+                if byte == 0x0A {
+                    line += 1
+                    column = 1
+                } else if byte & 0xC0 != 0x80 {
+                    column += 1
+                }
+            }
+            return (line, column)
+        }
         if lineStarts.isEmpty {
             lineStarts.append(0)
             for (index, byte) in bytes.enumerated() where byte == 0x0A {

@@ -48,6 +48,11 @@ private struct Parser {
     var duplicates: [JSONSyntaxError] = []
     /// The path to the value being read; turned into a pointer only when an error needs it.
     var path: [PathComponent] = []
+    /// Members and elements of the containers being read, as stacks: each container is built
+    /// here and copied out once at its final size, so reading allocates one array per
+    /// container instead of regrowing it while it fills.
+    var memberStack: [JSONMember] = []
+    var elementStack: [JSONValue] = []
 
     enum PathComponent {
         case key(String)
@@ -118,12 +123,12 @@ private struct Parser {
         let start = index
         try enter()
         index += 1
-        var members: [JSONMember] = []
+        let base = memberStack.count
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return JSONValue(.object(members), offset: start)
+            return JSONValue(.object([]), offset: start)
         }
         while true {
             skipWhitespace()
@@ -144,13 +149,13 @@ private struct Parser {
             guard index < bytes.count else { throw fail("unexpected end of file; a value for \"\(key)\" is missing") }
             path.append(.key(key))
             let member = JSONMember(key: key, keyOffset: keyOffset, value: try value())
-            if let first = members.first(where: { $0.key == key }) {
+            if let first = memberStack[base...].first(where: { $0.key.utf8.count == key.utf8.count && $0.key == key }) {
                 duplicates.append(JSONSyntaxError(
                     code: .duplicateKey,
                     message: "duplicate field \"\(key)\" (first given at byte \(first.keyOffset)); only one is allowed",
                     offset: keyOffset, pointer: pointer))
             } else {
-                members.append(member)
+                memberStack.append(member)
             }
             path.removeLast()
             let afterValue = index
@@ -162,6 +167,8 @@ private struct Parser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
+                let members = Array(memberStack[base...])
+                memberStack.removeSubrange(base...)
                 return JSONValue(.object(members), offset: start)
             default:
                 throw fail("expected \",\" or \"}\" after the value of \"\(key)\", found \(describe(index))", at: afterValue)
@@ -173,19 +180,20 @@ private struct Parser {
         let start = index
         try enter()
         index += 1
-        var elements: [JSONValue] = []
+        let base = elementStack.count
         skipWhitespace()
         if peek == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return JSONValue(.array(elements), offset: start)
+            return JSONValue(.array([]), offset: start)
         }
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an array; a \"]\" is missing") }
             if bytes[index] == UInt8(ascii: "]") { throw fail("trailing comma before \"]\"") }
-            path.append(.index(elements.count))
-            elements.append(try value())
+            path.append(.index(elementStack.count - base))
+            let element = try value()
+            elementStack.append(element)
             path.removeLast()
             let afterValue = index
             skipWhitespace()
@@ -196,9 +204,11 @@ private struct Parser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
+                let elements = Array(elementStack[base...])
+                elementStack.removeSubrange(base...)
                 return JSONValue(.array(elements), offset: start)
             default:
-                throw fail("expected \",\" or \"]\" after element \(elements.count - 1), found \(describe(index))", at: afterValue)
+                throw fail("expected \",\" or \"]\" after element \(elementStack.count - base - 1), found \(describe(index))", at: afterValue)
             }
         }
     }

@@ -30,8 +30,8 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let discovered = try ManifestLoader.discover(paths)
-        var files = ManifestLoader.load(discovered.files)
+        let discovered = ManifestLoader.discover(paths)
+        var files = ManifestLoader.load(discovered.files, keepPipelines: false)
         for directory in discovered.emptyDirectories {
             var placeholder = ManifestFile(path: directory, bytes: [])
             placeholder.diagnostics = [Diagnostic(
@@ -75,7 +75,7 @@ struct ValidationReport {
     }
 
     func json() -> String {
-        let body = Body(valid: catalog.isValid, files: catalog.files.count, pipelines: catalog.pipelines.count, diagnostics: diagnostics)
+        let body = Body(valid: catalog.isValid, files: catalog.files.count, pipelines: catalog.pipelineCount, diagnostics: diagnostics)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
