@@ -338,10 +338,11 @@ enum CronParser {
         }
         let top = field.starHighest
         let values = Array(low...max(low, top)) + Array(field.lowest...high)
-        let wrapped = values.count <= 7
+        let wrapped = values.count <= 4
             ? values.map(spell).joined(separator: ",")
             : "\(lowToken)-\(spell(top)),\(spell(field.lowest))-\(highToken)"
-        let swapped = field == .dayOfWeek && high == 0 && !named ? "\(low)-7" : "\(highToken)-\(lowToken)"
+        // Ending on Sunday (0) means 7: `SAT-SUN` is written `6-7`.
+        let swapped = field == .dayOfWeek && high == 0 ? "\(low)-7" : "\(highToken)-\(lowToken)"
         return error(.reversedRange, field, bytes, item, at: item.lowerBound, "is a reversed range", "write \"\(wrapped)\" or \"\(swapped)\"")
     }
 
