@@ -29,7 +29,10 @@ enum ScheduleDescription {
         let time = timePhrase(expression)
         let day = dayPhrase(expression)
         let month = expression.months == allBits(1...12) ? "" : " in \(list(values(expression.months, 1...12), spell: monthName))"
-        return "\(time) \(day)\(month)"
+        // "every 5 minutes" already says every day; "at 02:30" does not.
+        let saysEveryDay = !time.hasPrefix("at ") || time.hasPrefix("at minute")
+        let dayPart = day == "every day" && saysEveryDay ? "" : " \(day)"
+        return "\(time)\(dayPart)\(month)"
     }
 
     private static func timePhrase(_ e: CronExpression) -> String {
