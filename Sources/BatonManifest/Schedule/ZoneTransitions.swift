@@ -38,7 +38,9 @@ final class ZoneTransitions: Sendable {
         var instants: [Int64] = []
         var offsets: [Int64] = [Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(Self.tableStart))))]
         var cursor = Date(timeIntervalSince1970: Double(Self.tableStart))
-        while let next = timeZone.nextDaylightSavingTimeTransition(after: cursor), next.timeIntervalSince1970 < Double(tableEnd) {
+        // `next > cursor` guards against a zone implementation that reports the same change again.
+        while let next = timeZone.nextDaylightSavingTimeTransition(after: cursor), next > cursor,
+              next.timeIntervalSince1970 < Double(tableEnd) {
             cursor = next
             let instant = Int64(next.timeIntervalSince1970.rounded(.down))
             let offset = Int64(timeZone.secondsFromGMT(for: next))
