@@ -101,6 +101,7 @@ struct ScheduleCommandTests {
         (["--every", "1d500ms"], "whole seconds"),
         (["--every", "15m", "--offset", "15m"], "offset"),
         (["--every", "fortnightly"], "--every"),
+        (["--cron", "-1 * * * *"], "minute: \"-1\""),
     ])
     func invalidValuesExitOneWithAMessage(arguments: [String], message: String) throws {
         let result = try run(["schedule", "next", "--json"] + arguments)
@@ -113,6 +114,7 @@ struct ScheduleCommandTests {
         ["--cron", "0 0 * * *", "--count", "0"],
         ["--cron", "0 0 * * *", "--count", "1001"],
         ["--cron", "0 0 * * *", "--count", "many"],
+        ["--cron", "0 0 * * *", "--count", "-1"],
         [],
         ["--cron", "0 0 * * *", "--every", "5m"],
         ["--cron", "0 0 * * *", "--offset", "5m"],

@@ -16,12 +16,12 @@ struct ScheduleNextCommand: ParsableCommand {
 
     @OptionGroup var schedule: ScheduleOptions
 
-    @Option(help: "An RFC 3339 instant; fire times strictly after it are listed (default: now).")
+    @Option(parsing: .unconditional, help: "An RFC 3339 instant; fire times strictly after it are listed (default: now).")
     var after: String?
 
     // A string, so that a non-number is a usage error with exit status 2 like an
     // out-of-range number, rather than ArgumentParser's own exit status.
-    @Option(help: "How many fire times to print, 1-1000.")
+    @Option(parsing: .unconditional, help: "How many fire times to print, 1-1000.")
     var count: String = "5"
 
     @Flag(help: "Print a JSON array of UTC instants and nothing else.")

@@ -7,17 +7,21 @@ import Foundation
 /// Usage mistakes (no schedule, two schedules, `--count` out of range) exit 2 and invalid
 /// values (a bad expression, zone or instant) exit 1, so scripts can tell "you called me
 /// wrong" from "your schedule is wrong".
+///
+/// Every option takes the next argument as its value even when it starts with "-", so that
+/// `--cron "-1 * * * *"` is reported as an invalid expression and `--count -1` as a count out
+/// of range, not as a missing value.
 struct ScheduleOptions: ParsableArguments {
-    @Option(help: "A 5-field cron expression or macro, like \"30 2 * * *\" or \"@daily\".")
+    @Option(parsing: .unconditional, help: "A 5-field cron expression or macro, like \"30 2 * * *\" or \"@daily\".")
     var cron: String?
 
-    @Option(help: "An interval, like \"15m\"; fire times are multiples of it counted from the Unix epoch.")
+    @Option(parsing: .unconditional, help: "An interval, like \"15m\"; fire times are multiples of it counted from the Unix epoch.")
     var every: String?
 
-    @Option(help: "With --every: how far past each multiple to fire, like \"5m\".")
+    @Option(parsing: .unconditional, help: "With --every: how far past each multiple to fire, like \"5m\".")
     var offset: String?
 
-    @Option(help: "The IANA time zone the cron expression is read in, spelled as the tz database does.")
+    @Option(parsing: .unconditional, help: "The IANA time zone the cron expression is read in, spelled as the tz database does.")
     var timezone: String = "UTC"
 
     /// A usage mistake: the message, then the usage line, and exit status 2.
