@@ -170,6 +170,14 @@ struct CronFireTimeTests {
         #expect(every.previousFireTime(before: try instant("2026-05-01T10:17:00.5Z")).map(RFC3339.utcString) == "2026-05-01T10:17:00Z")
     }
 
+    @Test func localMeanTimeOffsetsWithSecondsStillFireOnWholeUTCMinutes() throws {
+        // New York kept local mean time, -4:56:02, until 18 November 1883: 12:00 LMT is
+        // 16:56:02Z, and the first whole UTC minute showing 12:00 on the wall is 16:57Z.
+        #expect(try fires("0 12 * * *", in: "America/New_York", after: "1880-01-01T00:00:00Z", count: 1) == ["1880-01-01T16:57:00Z"])
+        let schedule = try cronSchedule("0 12 * * *", "America/New_York")
+        #expect(schedule.previousFireTime(before: try instant("1880-01-02T00:00:00Z")).map(RFC3339.utcString) == "1880-01-01T16:57:00Z")
+    }
+
     @Test func rareExpressionsJumpAcrossYears() throws {
         #expect(try fires("0 0 29 2 *", after: "2026-01-01T00:00:00Z", count: 3) == ["2028-02-29T00:00:00Z", "2032-02-29T00:00:00Z", "2036-02-29T00:00:00Z"])
         #expect(try fires("0 0 29 2 *", after: "2096-03-01T00:00:00Z", count: 2) == ["2104-02-29T00:00:00Z", "2108-02-29T00:00:00Z"])

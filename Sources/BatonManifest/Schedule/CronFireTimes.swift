@@ -45,7 +45,7 @@ struct CronFireTimes {
         var from = from
         var segment = zone.segment(containing: from)
         for _ in 0..<Self.segmentBudget {
-            var wallFrom = from + segment.offset
+            var wallFrom = Self.minute(containing: from + segment.offset)
             if expression.isFixedTime, let before = segment.previousOffset {
                 if before < segment.offset, segment.start >= from,
                    expression.nextWallMinute(from: segment.start + before, before: segment.start + segment.offset) != nil {
@@ -57,13 +57,27 @@ struct CronFireTimes {
             }
             let wallLimit = segment.end == .max ? Int64.max : segment.end + segment.offset
             if wallFrom < wallLimit, let wall = expression.nextWallMinute(from: wallFrom, before: wallLimit) {
-                return wall - segment.offset
+                return Self.firstWholeMinute(from: wall - segment.offset)
             }
             guard segment.end != .max else { return nil }
             from = segment.end
             segment = zone.segment(containing: from)
         }
         return nil
+    }
+
+    /// The wall minute an instant falls in. Offsets are whole minutes in every zone today, but
+    /// local mean time before the 1880s-1970s was not (New York's was -4:56:02): then a wall
+    /// minute is matched by the whole UTC minutes whose wall time, seconds dropped, is that
+    /// minute, and the first of them is where it fires.
+    @inline(__always)
+    private static func minute(containing wall: Int64) -> Int64 {
+        CivilTime.floorDiv(wall, 60) * 60
+    }
+
+    @inline(__always)
+    private static func firstWholeMinute(from instant: Int64) -> Int64 {
+        CivilTime.floorDiv(instant + 59, 60) * 60
     }
 
     func previous(atOrBefore to: Int64) -> Int64? {
@@ -75,7 +89,7 @@ struct CronFireTimes {
                 wallLow = max(wallLow, segment.start + before)
             }
             if let wall = expression.previousWallMinute(from: to + segment.offset, notBefore: wallLow) {
-                return wall - segment.offset
+                return Self.firstWholeMinute(from: wall - segment.offset)
             }
             if expression.isFixedTime, let before = segment.previousOffset, before < segment.offset,
                expression.nextWallMinute(from: segment.start + before, before: segment.start + segment.offset) != nil {
