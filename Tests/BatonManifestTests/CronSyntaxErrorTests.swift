@@ -75,6 +75,7 @@ struct CronSyntaxErrorTests {
         Case("0 0 * * 1-5#2", .invalidNth, 9, "combines a range with dL or d#n"),
         Case("0 0 * * MON#1/2", .invalidNth, 12, "needs a number 1-5 after #"),
         Case("0 0 1#1 * *", .invalidNth, 6, "d#n is allowed only in day-of-week"),
+        Case("0 0 * * *#1", .malformed, 10, "d#n takes one weekday before the #"),
         Case("0 0 * * 5W", .malformed, 10, "has letters right after a number"),
         // D12 and other dialects
         Case("? * * * *", .invalidCharacter, 1, "write \"*\" for any value"),

@@ -223,6 +223,7 @@ enum CronParser {
         if index < end {
             let what = describe(bytes[index])
             let hint: String = switch bytes[index] {
+            case UInt8(ascii: "#") where field == .dayOfWeek: "d#n takes one weekday before the #, like \"MON#1\""
             case UInt8(ascii: "#"): "d#n is allowed only in day-of-week, as a whole list item like \"MON#1\""
             case UInt8(ascii: "-"): "a range has exactly two ends, like \"1-5\"; use a list for more, like \"1-5,10-15\""
             default: "\(field.accepted); items are a, a-b, */n, a-b/n or a/n"
