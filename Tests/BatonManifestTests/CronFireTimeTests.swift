@@ -6,7 +6,7 @@ import Testing
 // times as the strings `baton schedule next --json` prints, so expectations read like output.
 
 func cronSchedule(_ expression: String, _ zone: String = "UTC") throws -> Schedule {
-    .cron(try CronExpression(parsing: expression), timeZone: try #require(Schedule.timeZone(named: zone)))
+    .cron(try CronExpression(parsing: expression), timeZone: try #require(TimeZones.named( zone)))
 }
 
 func instant(_ text: String) throws -> Date {

@@ -14,15 +14,21 @@ struct BatonBinary {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The `baton` built beside the test bundle, whatever the scratch path.
+    /// The `baton` executable SwiftPM built next to the test bundle, whatever the scratch path.
     static let url: URL = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.appendingPathComponent("baton")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-            directory = directory.deletingLastPathComponent()
+        let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
+        var directories = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
+        // On Linux the runner sits in the products directory; on macOS it is inside the
+        // .xctest bundle, a few levels below it.
+        var walk = runner.deletingLastPathComponent()
+        for _ in 0..<5 {
+            directories.append(walk)
+            walk = walk.deletingLastPathComponent()
         }
-        return repositoryRoot.appendingPathComponent(".build/debug/baton")
+        return directories.lazy
+            .map { $0.appendingPathComponent("baton") }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? repositoryRoot.appendingPathComponent(".build/debug/baton")
     }()
 
     @discardableResult
@@ -49,8 +55,10 @@ struct BatonBinary {
         done.wait()
         let errData = errBox.data
         process.waitUntilExit()
+        // A crash is never an answer: report a signal as 128+N so no exit-code check passes.
+        let status = process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
         return Result(
-            status: process.terminationStatus,
+            status: status,
             stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self))
     }

@@ -4,46 +4,8 @@ import Testing
 /// `baton schedule` as users and scripts meet it: the built binary, its exact standard
 /// output, and its exit status (0 success, 1 invalid value, 2 usage error).
 struct ScheduleCommandTests {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    /// The `baton` executable SwiftPM built next to this test bundle, whatever the scratch path.
-    static let executable: URL? = {
-        let runner = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).resolvingSymlinksInPath()
-        var directories = [Bundle.main.bundleURL.deletingLastPathComponent(), Bundle.main.bundleURL]
-        // On Linux the runner sits in the products directory; on macOS it is inside the
-        // .xctest bundle, a few levels below it.
-        var walk = runner.deletingLastPathComponent()
-        for _ in 0..<5 {
-            directories.append(walk)
-            walk = walk.deletingLastPathComponent()
-        }
-        return directories.lazy
-            .map { $0.appendingPathComponent("baton") }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }()
-
-    func run(_ arguments: String...) throws -> Result {
-        try run(arguments)
-    }
-
-    func run(_ arguments: [String]) throws -> Result {
-        let executable = try #require(Self.executable, "the baton executable was not built next to the tests")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit, "baton was killed by a signal")
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    func run(_ arguments: String...) throws -> BatonBinary.Result {
+        try BatonBinary.run(arguments)
     }
 
     @Test func jsonIsExactlyTheArrayOfUTCInstants() throws {
@@ -104,7 +66,7 @@ struct ScheduleCommandTests {
         (["--cron", "-1 * * * *"], "minute: \"-1\""),
     ])
     func invalidValuesExitOneWithAMessage(arguments: [String], message: String) throws {
-        let result = try run(["schedule", "next", "--json"] + arguments)
+        let result = try BatonBinary.run(["schedule", "next", "--json"] + arguments)
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains(message), "stderr: \(result.stderr)")
@@ -120,7 +82,7 @@ struct ScheduleCommandTests {
         ["--cron", "0 0 * * *", "--offset", "5m"],
     ])
     func usageErrorsExitTwo(arguments: [String]) throws {
-        let result = try run(["schedule", "next", "--json"] + arguments)
+        let result = try BatonBinary.run(["schedule", "next", "--json"] + arguments)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         #expect(!result.stderr.isEmpty)

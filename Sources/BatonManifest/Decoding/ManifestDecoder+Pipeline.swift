@@ -130,8 +130,10 @@ extension ManifestDecoder {
             do {
                 schedule = try Schedule(every: every, offset: offset)
             } catch {
-                let member = members.first { $0.key == "every" }!
-                at("every") { $0.report(.invalidSchedule, error.message, at: member.value.offset) }
+                // Point at the field the message is about.
+                let key = error.code == .offsetTooLarge || error.code == .offsetTooPrecise ? "offset" : "every"
+                let member = members.first { $0.key == key } ?? members.first { $0.key == "every" }!
+                at(member.key) { $0.report(.invalidSchedule, error.message, at: member.value.offset) }
                 return nil
             }
         } else {

@@ -79,14 +79,3 @@ public enum Schedule: Sendable, Hashable {
         ScheduleDescription.describe(self, readerZone: timeZone)
     }
 }
-
-extension Schedule {
-    /// The zone with exactly this tz database name, or nil. Foundation also accepts spellings
-    /// the tz database does not have (`GMT+5` becomes `GMT+0500`), and a manifest must name
-    /// its zone the one way every tool reads it, so only names that come back unchanged count
-    /// (plus `UTC`, which Foundation reports as `GMT`).
-    public static func timeZone(named name: String) -> TimeZone? {
-        guard let zone = TimeZone(identifier: name) else { return nil }
-        return zone.identifier == name || name == "UTC" ? zone : nil
-    }
-}

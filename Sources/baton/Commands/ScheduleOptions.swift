@@ -52,7 +52,7 @@ struct ScheduleOptions: ParsableArguments {
 
     /// The zone, or exit 1 naming the flag and the accepted spelling.
     func timeZone() throws(ExitCode) -> TimeZone {
-        guard let zone = Schedule.timeZone(named: timezone) else {
+        guard let zone = TimeZones.named( timezone) else {
             throw Self.invalid("--timezone \"\(timezone)\" is not a time zone of the tz database; write a name like \"America/New_York\", \"Europe/Berlin\" or \"UTC\" (exact spelling)")
         }
         return zone
