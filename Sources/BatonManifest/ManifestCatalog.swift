@@ -66,6 +66,11 @@ public enum ManifestPath {
     /// manifests directory, `/`-separated.
     public static func isManifest(_ relativePath: String) -> Bool {
         guard relativePath.hasSuffix(".json") else { return false }
-        return !relativePath.split(separator: "/").contains { $0.hasPrefix(".") }
+        var atComponentStart = true
+        for byte in relativePath.utf8 {
+            if atComponentStart, byte == UInt8(ascii: ".") { return false }
+            atComponentStart = byte == UInt8(ascii: "/")
+        }
+        return true
     }
 }

@@ -18,7 +18,7 @@ public struct ManifestDuration: Sendable, Hashable, Comparable, CustomStringConv
 
     /// Parses the manifest spelling, throwing an error whose message says what to write instead.
     public init(parsing text: String) throws(DurationSyntaxError) {
-        self.milliseconds = try Self.parse(Array(text.utf8), text: text)
+        self.milliseconds = try Self.parse(text)
     }
 
     /// The length in seconds, for arithmetic with clocks and dates.
@@ -67,7 +67,20 @@ public struct ManifestDuration: Sendable, Hashable, Comparable, CustomStringConv
 
     private static let hint = "write whole numbers with units (ms, s, m, h, d), largest unit first, like \"90s\", \"5m\", \"1h30m\", \"2d\" or \"250ms\""
 
-    private static func parse(_ bytes: [UInt8], text: String) throws(DurationSyntaxError) -> Int64 {
+    private static func parse(_ text: String) throws(DurationSyntaxError) -> Int64 {
+        var utf8 = text
+        // Manifest strings are native UTF-8, so this does not copy; it avoids an array per call.
+        let result: Result<Int64, DurationSyntaxError> = utf8.withUTF8 { bytes in
+            do throws(DurationSyntaxError) {
+                return .success(try parse(bytes, text: text))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, text: String) throws(DurationSyntaxError) -> Int64 {
         guard !bytes.isEmpty else {
             throw DurationSyntaxError(message: "empty duration; \(hint)")
         }
@@ -99,14 +112,21 @@ public struct ManifestDuration: Sendable, Hashable, Comparable, CustomStringConv
             while index < bytes.count, (bytes[index] | 0x20) >= UInt8(ascii: "a"), (bytes[index] | 0x20) <= UInt8(ascii: "z") {
                 index += 1
             }
-            let symbol = String(decoding: bytes[unitStart..<index], as: UTF8.self)
-            guard let unit = Unit.allCases.first(where: { $0.symbol == symbol }) else {
-                if symbol.isEmpty, bytes[unitStart] == UInt8(ascii: ".") {
+            let unit: Unit
+            switch (index - unitStart, bytes[unitStart], index - unitStart == 2 ? bytes[unitStart + 1] : 0) {
+            case (1, UInt8(ascii: "d"), _): unit = .day
+            case (1, UInt8(ascii: "h"), _): unit = .hour
+            case (1, UInt8(ascii: "m"), _): unit = .minute
+            case (1, UInt8(ascii: "s"), _): unit = .second
+            case (2, UInt8(ascii: "m"), UInt8(ascii: "s")): unit = .millisecond
+            default:
+                if index == unitStart, bytes[unitStart] == UInt8(ascii: ".") {
                     throw DurationSyntaxError(message: "duration \"\(text)\" has a fraction; write whole units instead, like \"1h30m\" for an hour and a half")
                 }
-                if symbol.isEmpty, bytes[unitStart] == UInt8(ascii: " ") {
+                if index == unitStart, bytes[unitStart] == UInt8(ascii: " ") {
                     throw DurationSyntaxError(message: "duration \"\(text)\" has a space; write the number and unit together, like \"30s\"")
                 }
+                let symbol = String(decoding: UnsafeBufferPointer(rebasing: bytes[unitStart..<index]), as: UTF8.self)
                 let shown = symbol.isEmpty ? describeByte(bytes[unitStart]) : "\"\(symbol)\""
                 throw DurationSyntaxError(message: "duration \"\(text)\" has unknown unit \(shown); \(hint)")
             }

@@ -111,16 +111,33 @@ enum ManifestLoader {
             errno = EISDIR
             return nil
         }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: max(Int(info.st_size) + 1, 4096))
+        // One allocation of the size fstat reports (plus one byte, to see a file that grew);
+        // keep reading only if it did.
+        let expected = Int(info.st_size)
+        var capacity = expected + 1
+        var bytes = [UInt8]()
         while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return nil
+            var failed = false
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                var total = 0
+                while total < buffer.count {
+                    let n = read(descriptor, buffer.baseAddress! + total, buffer.count - total)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        failed = true
+                        break
+                    }
+                    if n == 0 { break }
+                    total += n
+                    // The size fstat promised: stop without the extra read that sees the end.
+                    if bytes.isEmpty, total == expected { break }
+                }
+                count = total
             }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+            if failed { return nil }
+            if bytes.isEmpty { bytes = chunk } else { bytes.append(contentsOf: chunk) }
+            if chunk.count < capacity { break }
+            capacity = max(capacity, 65_536)
         }
         return bytes
     }

@@ -5,15 +5,14 @@ extension ManifestDecoder {
     /// pointer at `/tasks`.
     mutating func checkGraph(_ decoded: DecodedTasks, parameters: [Parameter]) {
         let tasks = decoded.tasks
-        var position: [String: Int] = [:]
-        for (i, task) in tasks.enumerated() { position[task.id] = i }
+        let position = TaskIndex(tasks.map(\.id))
 
         // Edges from a task to each of its needs; unknown needs are reported and dropped.
         var edges = [[(target: Int, needIndex: Int)]](repeating: [], count: tasks.count)
         for (i, task) in tasks.enumerated() {
             let source = decoded.sources[i]
             for (n, need) in task.needs.enumerated() {
-                if let target = position[need] {
+                if let target = position(need) {
                     edges[i].append((target, n))
                 } else {
                     var message = "task \"\(task.id)\" needs \"\(need)\", but the pipeline has no task with that id"
@@ -41,9 +40,9 @@ extension ManifestDecoder {
                 at(index: index) { $0.at("if") { $0.report(.invalidCondition, message, at: offset) } }
             case .output(let upstream, let key):
                 let message: String
-                if position[upstream] == nil {
+                if position(upstream) == nil {
                     message = "\"if\" in task \"\(task.id)\" reads output \"\(key)\" of task \"\(upstream)\", which does not exist"
-                } else if !ancestors(of: i, edges: edges).contains(position[upstream]!) {
+                } else if !ancestors(of: i, edges: edges).contains(position(upstream)!) {
                     message = "\"if\" in task \"\(task.id)\" reads an output of \"\(upstream)\", which is not upstream of it, so the output may not exist yet; add \"\(upstream)\" to \"needs\""
                 } else {
                     continue

@@ -34,16 +34,21 @@ extension ManifestDecoder {
             report(.value, "\"tasks\" holds \(items.count) tasks; at most \(Self.maximumTasks) are allowed (split the pipeline)", at: value.offset)
         }
         var decoded = DecodedTasks(tasks: [], sources: [])
+        // Where each id was first seen; hashed only for large pipelines (see `TaskIndex`).
         var seen: [String: Int] = [:]
+        let hashIDs = items.count > 24
         for (index, item) in items.enumerated() {
             at(index: index) { d in
                 guard let (task, source) = d.task(item, index: index) else { return }
-                if let first = seen[task.id] {
+                let first = hashIDs
+                    ? seen[task.id]
+                    : decoded.tasks.firstIndex { $0.id == task.id }.map { decoded.sources[$0].index }
+                if let first {
                     let offset = item.members?.first(where: { $0.key == "id" })?.value.offset ?? item.offset
                     d.at("id") { $0.report(.duplicateName, "task id \"\(task.id)\" is used twice, by tasks[\(first)] and tasks[\(index)]; task ids must be unique in a pipeline", at: offset) }
                     return
                 }
-                seen[task.id] = index
+                if hashIDs { seen[task.id] = index }
                 decoded.tasks.append(task)
                 decoded.sources.append(source)
             }

@@ -5,12 +5,13 @@ import Foundation
 extension ManifestDecoder {
     /// A fixed reference instant: warnings must not depend on when validation runs.
     static let warningReference = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
+    static let utc = TimeZones.named("UTC")!
 
     mutating func warnings(_ pipeline: Pipeline, members: [JSONMember], tasks decoded: DecodedTasks) {
         func offset(_ key: String) -> Int { members.first { $0.key == key }?.value.offset ?? 0 }
 
         if let timeout = pipeline.timeout, let schedule = pipeline.schedule, schedule.concurrency == .forbid,
-            let gap = Self.shortestGap(schedule.schedule), timeout.milliseconds > gap.milliseconds
+            timeout.milliseconds > 60_000, let gap = Self.shortestGap(schedule.schedule), timeout.milliseconds > gap.milliseconds
         {
             report(
                 .timeoutExceedsInterval,
@@ -41,13 +42,20 @@ extension ManifestDecoder {
         }
     }
 
-    /// The shortest time between two consecutive fires, sampled over the first fires after a
-    /// fixed instant (enough to see daily, hourly and sub-hourly patterns).
+    /// The shortest time between two consecutive fires, sampled over the first four fires
+    /// after a fixed instant: enough to see daily, hourly, weekday and twice-a-month patterns
+    /// while keeping validation cheap (this runs for every manifest with a run timeout).
+    /// Cron gaps are taken in UTC: the pattern of gaps is the zone's, give or take a
+    /// daylight-saving hour, and UTC avoids zone arithmetic for every manifest.
     static func shortestGap(_ schedule: Schedule) -> ManifestDuration? {
-        if case .every(let interval, _) = schedule { return interval }
+        var schedule = schedule
+        switch schedule {
+        case .every(let interval, _): return interval
+        case .cron(let expression, _): schedule = .cron(expression, timeZone: utc)
+        }
         var shortest: TimeInterval = .infinity
         guard var previous = schedule.nextFireTime(after: warningReference) else { return nil }
-        for _ in 0..<24 {
+        for _ in 0..<3 {
             guard let next = schedule.nextFireTime(after: previous) else { break }
             shortest = min(shortest, next.timeIntervalSince(previous))
             previous = next

@@ -48,11 +48,6 @@ private struct Parser {
     var duplicates: [JSONSyntaxError] = []
     /// The path to the value being read; turned into a pointer only when an error needs it.
     var path: [PathComponent] = []
-    /// Members and elements of the containers being read, as stacks: each container is built
-    /// here and copied out once at its final size, so reading allocates one array per
-    /// container instead of regrowing it while it fills.
-    var memberStack: [JSONMember] = []
-    var elementStack: [JSONValue] = []
 
     enum PathComponent {
         case key(String)
@@ -123,7 +118,10 @@ private struct Parser {
         let start = index
         try enter()
         index += 1
-        let base = memberStack.count
+        // Most manifest objects have up to 16 fields: one allocation, and growth beyond it
+        // moves members without touching their reference counts.
+        var members: [JSONMember] = []
+        members.reserveCapacity(16)
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
             index += 1
@@ -149,13 +147,13 @@ private struct Parser {
             guard index < bytes.count else { throw fail("unexpected end of file; a value for \"\(key)\" is missing") }
             path.append(.key(key))
             let member = JSONMember(key: key, keyOffset: keyOffset, value: try value())
-            if let first = memberStack[base...].first(where: { $0.key.utf8.count == key.utf8.count && $0.key == key }) {
+            if let first = members.first(where: { $0.key.utf8.count == key.utf8.count && $0.key == key }) {
                 duplicates.append(JSONSyntaxError(
                     code: .duplicateKey,
                     message: "duplicate field \"\(key)\" (first given at byte \(first.keyOffset)); only one is allowed",
                     offset: keyOffset, pointer: pointer))
             } else {
-                memberStack.append(member)
+                members.append(member)
             }
             path.removeLast()
             let afterValue = index
@@ -167,8 +165,6 @@ private struct Parser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                let members = Array(memberStack[base...])
-                memberStack.removeSubrange(base...)
                 return JSONValue(.object(members), offset: start)
             default:
                 throw fail("expected \",\" or \"}\" after the value of \"\(key)\", found \(describe(index))", at: afterValue)
@@ -180,7 +176,8 @@ private struct Parser {
         let start = index
         try enter()
         index += 1
-        let base = elementStack.count
+        var elements: [JSONValue] = []
+        elements.reserveCapacity(8)
         skipWhitespace()
         if peek == UInt8(ascii: "]") {
             index += 1
@@ -191,9 +188,8 @@ private struct Parser {
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an array; a \"]\" is missing") }
             if bytes[index] == UInt8(ascii: "]") { throw fail("trailing comma before \"]\"") }
-            path.append(.index(elementStack.count - base))
-            let element = try value()
-            elementStack.append(element)
+            path.append(.index(elements.count))
+            elements.append(try value())
             path.removeLast()
             let afterValue = index
             skipWhitespace()
@@ -204,11 +200,9 @@ private struct Parser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                let elements = Array(elementStack[base...])
-                elementStack.removeSubrange(base...)
                 return JSONValue(.array(elements), offset: start)
             default:
-                throw fail("expected \",\" or \"]\" after element \(elementStack.count - base - 1), found \(describe(index))", at: afterValue)
+                throw fail("expected \",\" or \"]\" after element \(elements.count - 1), found \(describe(index))", at: afterValue)
             }
         }
     }
