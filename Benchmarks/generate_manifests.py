@@ -18,8 +18,13 @@ CRONS = ["0 2 * * *", "*/15 * * * *", "30 6 * * MON-FRI", "0 0 L * *", "0 9 * * 
 
 def manifest(i, rng):
     name = f"pipeline-{i:05d}"
+    # Timeouts that fit the schedule, as a careful author writes them: `baton validate`
+    # warns about a run timeout longer than the gap between fires, and about a task timeout
+    # longer than the run's.
+    frequent = CRONS[i % len(CRONS)] in ("*/15 * * * *", "@hourly")
+    run_timeout, task_timeout, extract_timeout = ("10m", "5m", "5m") if frequent else ("6h", "1h", "20m")
     tasks = [{"id": "extract", "run": ["sh", "-c", f"./etl/extract.sh --source s{i % 17}"],
-              "timeout": "20m",
+              "timeout": extract_timeout,
               "env": {"BATCH_SIZE": str(500 + i % 500)}}]
     previous = "extract"
     for step in range(rng.randint(2, 4)):
@@ -49,9 +54,9 @@ def manifest(i, rng):
         "parameters": {"region": {"default": "us", "allowed": ["us", "eu", "ap"], "description": "Warehouse region"},
                        "full_refresh": {"default": "false", "allowed": ["true", "false"]}},
         "env": {"WAREHOUSE": "prod", "DB_PASSWORD": {"secret": "warehouse-password"}},
-        "defaults": {"retries": 2, "retryDelay": "30s", "retryBackoff": 2, "retryMaxDelay": "10m", "timeout": "1h"},
+        "defaults": {"retries": 2, "retryDelay": "30s", "retryBackoff": 2, "retryMaxDelay": "10m", "timeout": task_timeout},
         "maxParallel": 4,
-        "timeout": "6h",
+        "timeout": run_timeout,
         "tasks": tasks,
         "alerts": [{"on": ["failure", "missed"], "webhook": "https://hooks.example/data"},
                    {"on": ["late"], "sla": "3h", "webhook": "https://hooks.example/data-late"}],

@@ -2,21 +2,21 @@ import Foundation
 
 /// The top level of a manifest and the fields that are not tasks.
 extension ManifestDecoder {
-    static let pipelineFields = [
+    static let pipelineFields: [StaticString] = [
         "apiVersion", "kind", "name", "description", "owners", "labels", "schedule", "suspend",
         "maxParallel", "timeout", "keepRuns", "parameters", "env", "defaults", "tasks", "alerts",
     ]
-    static let scheduleFields = ["cron", "every", "offset", "timezone", "missed", "startingDeadline", "concurrency"]
-    static let parameterFields = ["default", "allowed", "required", "description"]
-    static let settingsFields = ["retries", "retryDelay", "retryBackoff", "retryMaxDelay", "timeout"]
-    static let alertFields = ["on", "webhook", "command", "sla"]
+    static let scheduleFields: [StaticString] = ["cron", "every", "offset", "timezone", "missed", "startingDeadline", "concurrency"]
+    static let parameterFields: [StaticString] = ["default", "allowed", "required", "description"]
+    static let settingsFields: [StaticString] = ["retries", "retryDelay", "retryBackoff", "retryMaxDelay", "timeout"]
+    static let alertFields: [StaticString] = ["on", "webhook", "command", "sla"]
     static let maximumDescriptionLength = 1024
     static let maximumTasks = 500
 
     /// Decodes the whole document; returns the pipeline (meaningful only if no error was
     /// reported), its name and the name's offset.
-    mutating func pipeline(_ root: JSONValue) -> (Pipeline?, String?, Int?) {
-        guard case .object(let members) = root.kind else {
+    mutating func pipeline(_ root: JSONNode) -> (Pipeline?, String?, Int?) {
+        guard let members = root.members else {
             report(.type, "a manifest must be a JSON object, found \(root.typeName)", at: root.offset)
             return (nil, nil, nil)
         }
@@ -61,7 +61,7 @@ extension ManifestDecoder {
     }
 
     /// A field whose value is fixed (`apiVersion`, `kind`).
-    mutating func constant(_ value: JSONValue, _ key: String, expected: String) -> String? {
+    mutating func constant(_ value: JSONNode, _ key: String, expected: String) -> String? {
         guard let text = string(value, "\"\(key)\"") else { return nil }
         guard text == expected else {
             report(.value, "\"\(key)\" must be \"\(expected)\", found \"\(text)\"", at: value.offset)
@@ -70,7 +70,7 @@ extension ManifestDecoder {
         return text
     }
 
-    mutating func labels(_ value: JSONValue) -> [String: String]? {
+    mutating func labels(_ value: JSONNode) -> [String: String]? {
         guard let members = object(value, "\"labels\"") else { return nil }
         var labels: [String: String] = [:]
         for member in members {
@@ -78,7 +78,7 @@ extension ManifestDecoder {
                 guard d.checkName(member.key, at: member.keyOffset, rule: .label, what: "label key") else { return }
                 if let text = d.string(member.value, "label \"\(member.key)\""), text.unicodeScalars.count <= 256 {
                     labels[member.key] = text
-                } else if member.value.stringValue != nil {
+                } else if member.value.type == .string {
                     d.report(.value, "label \"\(member.key)\" is longer than 256 characters", at: member.value.offset)
                 }
             }
@@ -88,11 +88,11 @@ extension ManifestDecoder {
 
     // MARK: Schedule
 
-    mutating func schedule(_ value: JSONValue) -> PipelineSchedule? {
+    mutating func schedule(_ value: JSONNode) -> PipelineSchedule? {
         guard let members = object(value, "\"schedule\"") else { return nil }
         rejectUnknown(members, allowed: Self.scheduleFields, context: "in schedule")
-        let hasCron = members.contains { $0.key == "cron" }
-        let hasEvery = members.contains { $0.key == "every" }
+        let hasCron = members.contains { $0.keyIs("cron") }
+        let hasEvery = members.contains { $0.keyIs("every") }
         if hasCron == hasEvery {
             let message = hasCron
                 ? "\"cron\" and \"every\" exclude each other in schedule; keep one"
@@ -131,8 +131,8 @@ extension ManifestDecoder {
                 schedule = try Schedule(every: every, offset: offset)
             } catch {
                 // Point at the field the message is about.
-                let key = error.code == .offsetTooLarge || error.code == .offsetTooPrecise ? "offset" : "every"
-                let member = members.first { $0.key == key } ?? members.first { $0.key == "every" }!
+                let key: StaticString = error.code == .offsetTooLarge || error.code == .offsetTooPrecise ? "offset" : "every"
+                let member = members.first { $0.keyIs(key) } ?? members.first { $0.keyIs("every") }!
                 at(member.key) { $0.report(.invalidSchedule, error.message, at: member.value.offset) }
                 return nil
             }
@@ -143,7 +143,7 @@ extension ManifestDecoder {
     }
 
     /// A cron expression; a syntax error is reported at the offending column inside the string.
-    mutating func cron(_ value: JSONValue) -> CronExpression? {
+    mutating func cron(_ value: JSONNode) -> CronExpression? {
         guard let text = string(value, "\"cron\"") else { return nil }
         do {
             return try CronExpression(parsing: text)
@@ -164,7 +164,7 @@ extension ManifestDecoder {
 
     // MARK: Parameters and environment
 
-    mutating func parameters(_ value: JSONValue) -> [Parameter]? {
+    mutating func parameters(_ value: JSONNode) -> [Parameter]? {
         guard let members = object(value, "\"parameters\"") else { return nil }
         var result: [Parameter] = []
         for member in members {
@@ -197,7 +197,7 @@ extension ManifestDecoder {
     }
 
     /// Environment variables: a string, or `{ "secret": NAME }`.
-    mutating func environment(_ value: JSONValue, context: String) -> [EnvironmentVariable]? {
+    mutating func environment(_ value: JSONNode, context: String) -> [EnvironmentVariable]? {
         guard let members = object(value, "\"env\"") else { return nil }
         var result: [EnvironmentVariable] = []
         for member in members {
@@ -216,27 +216,24 @@ extension ManifestDecoder {
     }
 
     /// A plain string or a reference to a secret by name.
-    mutating func secretOrString(_ value: JSONValue, _ what: @autoclosure () -> String) -> EnvironmentValue? {
-        switch value.kind {
-        case .string(let text):
-            return .literal(text)
-        case .object(let members):
+    mutating func secretOrString(_ value: JSONNode, _ what: @autoclosure () -> String) -> EnvironmentValue? {
+        if let text = value.string { return .literal(text) }
+        if let members = value.members {
             rejectUnknown(members, allowed: ["secret"], context: "in secret reference of \(what())")
             require(["secret"], in: members, objectOffset: value.offset, context: "in secret reference of \(what())")
             return field(members, "secret") { d, v -> EnvironmentValue? in
                 guard let name = d.string(v, "\"secret\"") else { return nil }
                 return d.checkName(name, at: v.offset, rule: .secret, what: "secret name") ? .secret(name) : nil
             }
-        default:
-            report(.type, "\(what()) must be a string or {\"secret\": \"NAME\"}, found \(value.typeName)", at: value.offset)
-            return nil
         }
+        report(.type, "\(what()) must be a string or {\"secret\": \"NAME\"}, found \(value.typeName)", at: value.offset)
+        return nil
     }
 
     // MARK: Retry and timeout settings
 
     /// The fields shared by `defaults` and each task.
-    mutating func settings(_ members: [JSONMember]) -> TaskSettings {
+    mutating func settings(_ members: JSONNodeMembers) -> TaskSettings {
         TaskSettings(
             retries: field(members, "retries") { d, v in d.integer(v, "\"retries\"", in: 0...100) },
             retryDelay: field(members, "retryDelay") { d, v in d.duration(v, "\"retryDelay\"") },
@@ -247,14 +244,14 @@ extension ManifestDecoder {
 
     // MARK: Alerts
 
-    mutating func alert(_ value: JSONValue, index: Int) -> Alert? {
+    mutating func alert(_ value: JSONNode, index: Int) -> Alert? {
         let context = "in alerts[\(index)]"
         guard let members = object(value, "alerts[\(index)]") else { return nil }
         rejectUnknown(members, allowed: Self.alertFields, context: context)
         require(["on"], in: members, objectOffset: value.offset, context: context)
         let events = field(members, "on") { d, v -> [Alert.Event]? in
             guard let list = d.array(v, "\"on\"", { d, item, _ in d.choice(item, "alert event", as: Alert.Event.self) }) else { return nil }
-            if case .array(let raw) = v.kind, raw.isEmpty {
+            if let raw = v.elements, raw.isEmpty {
                 d.report(.value, "\"on\" must list at least one event: failure, success, retry, missed or late", at: v.offset)
             }
             return list
@@ -264,8 +261,8 @@ extension ManifestDecoder {
             return d.checkURL(url, at: v.offset) ? url : nil
         }
         let command = field(members, "command") { d, v in d.command(v, "\"command\"") }
-        let hasWebhook = members.contains { $0.key == "webhook" }
-        let hasCommand = members.contains { $0.key == "command" }
+        let hasWebhook = members.contains { $0.keyIs("webhook") }
+        let hasCommand = members.contains { $0.keyIs("command") }
         if hasWebhook && hasCommand {
             report(.conflict, "alerts[\(index)] has both \"webhook\" and \"command\"; keep one", at: value.offset)
         } else if !hasWebhook && !hasCommand {
@@ -273,10 +270,10 @@ extension ManifestDecoder {
         }
         let sla = field(members, "sla") { d, v in d.duration(v, "\"sla\"") }
         let wantsLate = events?.contains(.late) ?? false
-        if wantsLate, !members.contains(where: { $0.key == "sla" }) {
+        if wantsLate, !members.contains(where: { $0.keyIs("sla") }) {
             at("sla") { $0.report(.required, "alerts[\(index)] fires on \"late\", so it needs \"sla\": how long after the scheduled time a run may take", at: value.offset) }
         }
-        if let member = members.first(where: { $0.key == "sla" }), events != nil, !wantsLate {
+        if let member = members.first(where: { $0.keyIs("sla") }), events != nil, !wantsLate {
             at("sla") { $0.report(.conflict, "\"sla\" applies only to alerts on \"late\"; add \"late\" to \"on\" or remove \"sla\"", at: member.value.offset) }
         }
         guard let events else { return nil }
@@ -286,15 +283,15 @@ extension ManifestDecoder {
     }
 
     /// A command: a non-empty string for `/bin/sh -c`, or a non-empty array run directly.
-    mutating func command(_ value: JSONValue, _ what: @autoclosure () -> String) -> ProcessCommand? {
-        switch value.kind {
-        case .string(let text):
+    mutating func command(_ value: JSONNode, _ what: @autoclosure () -> String) -> ProcessCommand? {
+        if let text = value.string {
             if text.allSatisfy(\.isWhitespace) {
                 report(.value, "\(what()) must not be empty", at: value.offset)
                 return nil
             }
             return .shell(text)
-        case .array(let items):
+        }
+        if let items = value.elements {
             guard !items.isEmpty else {
                 report(.value, "\(what()) must not be an empty array; give the program and its arguments", at: value.offset)
                 return nil
@@ -305,10 +302,9 @@ extension ManifestDecoder {
                 return nil
             }
             return .arguments(list)
-        default:
-            report(.type, "\(what()) must be a string (run by /bin/sh -c) or an array of strings (run directly), found \(value.typeName)", at: value.offset)
-            return nil
         }
+        report(.type, "\(what()) must be a string (run by /bin/sh -c) or an array of strings (run directly), found \(value.typeName)", at: value.offset)
+        return nil
     }
 
     /// Absolute http or https URL with a host.

@@ -1,12 +1,12 @@
 /// Tasks: each task's fields, then the DAG they form together.
 extension ManifestDecoder {
-    static let taskFields = [
+    static let taskFields: [StaticString] = [
         "id", "description", "needs", "when", "if", "run", "http", "env", "workdir", "retries",
         "retryDelay", "retryBackoff", "retryMaxDelay", "timeout", "cache",
     ]
-    static let conditionFields = ["param", "output", "equals", "notEquals", "in"]
-    static let httpFields = ["method", "url", "headers", "body", "expectStatus"]
-    static let cacheFields = ["inputs", "key", "ttl"]
+    static let conditionFields: [StaticString] = ["param", "output", "equals", "notEquals", "in"]
+    static let httpFields: [StaticString] = ["method", "url", "headers", "body", "expectStatus"]
+    static let cacheFields: [StaticString] = ["inputs", "key", "ttl"]
 
     /// Where things stood in the file, kept for the checks that need more than one task.
     struct TaskSource {
@@ -21,8 +21,8 @@ extension ManifestDecoder {
         var sources: [TaskSource]
     }
 
-    mutating func tasks(_ value: JSONValue, parameters: [Parameter]) -> DecodedTasks? {
-        guard case .array(let items) = value.kind else {
+    mutating func tasks(_ value: JSONNode, parameters: [Parameter]) -> DecodedTasks? {
+        guard let items = value.elements else {
             report(.type, "\"tasks\" must be an array, found \(value.typeName)", at: value.offset)
             return nil
         }
@@ -44,7 +44,7 @@ extension ManifestDecoder {
                     ? seen[task.id]
                     : decoded.tasks.firstIndex { $0.id == task.id }.map { decoded.sources[$0].index }
                 if let first {
-                    let offset = item.members?.first(where: { $0.key == "id" })?.value.offset ?? item.offset
+                    let offset = item.members?.first(where: { $0.keyIs("id") })?.value.offset ?? item.offset
                     d.at("id") { $0.report(.duplicateName, "task id \"\(task.id)\" is used twice, by tasks[\(first)] and tasks[\(index)]; task ids must be unique in a pipeline", at: offset) }
                     return
                 }
@@ -57,7 +57,7 @@ extension ManifestDecoder {
         return decoded
     }
 
-    mutating func task(_ value: JSONValue, index: Int) -> (PipelineTask, TaskSource)? {
+    mutating func task(_ value: JSONNode, index: Int) -> (PipelineTask, TaskSource)? {
         guard let members = object(value, "tasks[\(index)]") else { return nil }
         let id = field(members, "id") { d, v -> String? in
             guard let id = d.string(v, "\"id\"") else { return nil }
@@ -71,7 +71,7 @@ extension ManifestDecoder {
         var source = TaskSource(index: index, offset: value.offset, needOffsets: [], conditionOffset: nil)
         let description = field(members, "description") { d, v in d.text(v, "\"description\"", maxLength: Self.maximumDescriptionLength) }
         let needs = field(members, "needs") { d, v -> [String]? in
-            guard case .array(let items) = v.kind else {
+            guard let items = v.elements else {
                 d.report(.type, "\"needs\" must be an array of task ids, found \(v.typeName)", at: v.offset)
                 return nil
             }
@@ -94,8 +94,8 @@ extension ManifestDecoder {
             source.conditionOffset = v.offset
             return d.condition(v, context: context)
         }
-        let hasRun = members.contains { $0.key == "run" }
-        let hasHTTP = members.contains { $0.key == "http" }
+        let hasRun = members.contains { $0.keyIs("run") }
+        let hasHTTP = members.contains { $0.keyIs("http") }
         if hasRun && hasHTTP {
             report(.conflict, "\(label) has both \"run\" and \"http\"; a task does one thing", at: value.offset)
         } else if !hasRun && !hasHTTP {
@@ -120,11 +120,11 @@ extension ManifestDecoder {
         return (task, source)
     }
 
-    mutating func condition(_ value: JSONValue, context: String) -> TaskCondition? {
+    mutating func condition(_ value: JSONNode, context: String) -> TaskCondition? {
         guard let members = object(value, "\"if\"") else { return nil }
         rejectUnknown(members, allowed: Self.conditionFields, context: "in \"if\" \(context)")
-        let subjects = members.filter { $0.key == "param" || $0.key == "output" }
-        let tests = members.filter { $0.key == "equals" || $0.key == "notEquals" || $0.key == "in" }
+        let subjects = members.filter { $0.keyIs("param") || $0.keyIs("output") }
+        let tests = members.filter { $0.keyIs("equals") || $0.keyIs("notEquals") || $0.keyIs("in") }
         if subjects.count != 1 {
             report(.invalidCondition, "\"if\" \(context) needs exactly one of \"param\" or \"output\" to test, found \(subjects.count)", at: value.offset)
         }
@@ -159,7 +159,7 @@ extension ManifestDecoder {
         return TaskCondition(subject: subject, test: test)
     }
 
-    mutating func httpRequest(_ value: JSONValue, context: String) -> HTTPRequestSpec? {
+    mutating func httpRequest(_ value: JSONNode, context: String) -> HTTPRequestSpec? {
         guard let members = object(value, "\"http\"") else { return nil }
         rejectUnknown(members, allowed: Self.httpFields, context: "in \"http\" \(context)")
         require(["url"], in: members, objectOffset: value.offset, context: "in \"http\" \(context)")
@@ -192,7 +192,7 @@ extension ManifestDecoder {
         let body = field(members, "body") { d, v in d.string(v, "\"body\"") }
         let expect = field(members, "expectStatus") { d, v -> [Int]? in
             guard let list = d.array(v, "\"expectStatus\"", { d, item, i in d.integer(item, "element \(i) of \"expectStatus\"", in: 100...599) }) else { return nil }
-            if case .array(let raw) = v.kind, raw.isEmpty {
+            if let raw = v.elements, raw.isEmpty {
                 d.report(.value, "\"expectStatus\" must list at least one status; leave it out to accept any 2xx", at: v.offset)
             }
             return list
@@ -201,7 +201,7 @@ extension ManifestDecoder {
         return HTTPRequestSpec(method: method, url: url, headers: headers, body: body, expectStatus: expect)
     }
 
-    mutating func cache(_ value: JSONValue, context: String) -> CacheSpec? {
+    mutating func cache(_ value: JSONNode, context: String) -> CacheSpec? {
         guard let members = object(value, "\"cache\"") else { return nil }
         rejectUnknown(members, allowed: Self.cacheFields, context: "in \"cache\" \(context)")
         let inputs = field(members, "inputs") { d, v in

@@ -7,8 +7,8 @@ extension ManifestDecoder {
     static let warningReference = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
     static let utc = TimeZones.named("UTC")!
 
-    mutating func warnings(_ pipeline: Pipeline, members: [JSONMember], tasks decoded: DecodedTasks) {
-        func offset(_ key: String) -> Int { members.first { $0.key == key }?.value.offset ?? 0 }
+    mutating func warnings(_ pipeline: Pipeline, members: JSONNodeMembers, tasks decoded: DecodedTasks) {
+        func offset(_ key: StaticString) -> Int { members.first { $0.keyIs(key) }?.value.offset ?? 0 }
 
         if let timeout = pipeline.timeout, let schedule = pipeline.schedule, schedule.concurrency == .forbid,
             timeout.milliseconds > 60_000, let gap = Self.shortestGap(schedule.schedule), timeout.milliseconds > gap.milliseconds

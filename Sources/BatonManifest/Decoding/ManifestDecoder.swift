@@ -8,7 +8,10 @@ import Foundation
 /// The current JSON pointer is a stack of components turned into text only when a diagnostic
 /// is made: validation runs tens of thousands of times a second.
 struct ManifestDecoder {
+    /// A step of the JSON pointer: a field of the manifest language (a literal, so pushing it
+    /// costs nothing), a key the author chose, or an array position.
     enum PathComponent {
+        case field(StaticString)
         case key(String)
         case index(Int)
     }
@@ -26,14 +29,14 @@ struct ManifestDecoder {
 
     static func decode(path: String, bytes: [UInt8]) -> ManifestFile {
         var decoder = ManifestDecoder(file: path, bytes: bytes)
-        let document: JSONReader.Document
+        let tape: JSONTape
         do {
-            document = try JSONReader().read(bytes)
+            tape = try JSONReader().readTape(bytes)
         } catch {
             decoder.report(error.code, error.message, at: error.offset, pointer: error.pointer)
             return ManifestFile(path: path, pipeline: nil, name: nil, nameLocation: nil, diagnostics: decoder.diagnostics)
         }
-        for duplicate in document.duplicateKeys {
+        for duplicate in tape.duplicateKeys {
             var message = duplicate.message
             if let range = message.range(of: #" \(first given at byte \d+\)"#, options: .regularExpression),
                 let byte = Int(message[range].filter(\.isNumber))
@@ -43,7 +46,8 @@ struct ManifestDecoder {
             }
             decoder.report(duplicate.code, message, at: duplicate.offset, pointer: duplicate.pointer)
         }
-        let (pipeline, name, nameOffset) = decoder.pipeline(document.root)
+        // The tape outlives every handle the decoder makes from it (handles hold it unowned).
+        let (pipeline, name, nameOffset) = withExtendedLifetime(tape) { decoder.pipeline(tape.root) }
         let nameLocation = nameOffset.map { decoder.locator.location(of: $0) }
         decoder.diagnostics.sort()
         return ManifestFile(
@@ -62,6 +66,7 @@ struct ManifestDecoder {
             text.append("/")
             switch component {
             case .index(let index): text.append(String(index))
+            case .field(let field): text.append(field.description)
             case .key(let key):
                 if key.contains("~") || key.contains("/") {
                     text.append(key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1"))
@@ -89,6 +94,12 @@ struct ManifestDecoder {
         return body(&self)
     }
 
+    mutating func at<T>(_ field: StaticString, _ body: (inout ManifestDecoder) -> T) -> T {
+        path.append(.field(field))
+        defer { path.removeLast() }
+        return body(&self)
+    }
+
     mutating func at<T>(index: Int, _ body: (inout ManifestDecoder) -> T) -> T {
         path.append(.index(index))
         defer { path.removeLast() }
@@ -98,15 +109,16 @@ struct ManifestDecoder {
     // MARK: Objects
 
     /// The members of an object, or a type error naming what was expected.
-    mutating func object(_ value: JSONValue, _ what: @autoclosure () -> String) -> [JSONMember]? {
-        if case .object(let members) = value.kind { return members }
+    mutating func object(_ value: JSONNode, _ what: @autoclosure () -> String) -> JSONNodeMembers? {
+        if let members = value.members { return members }
         report(.type, "\(what()) must be an object, found \(value.typeName)", at: value.offset)
         return nil
     }
 
     /// Reports every member not in `allowed`, suggesting the nearest known name.
-    mutating func rejectUnknown(_ members: [JSONMember], allowed: [String], context: @autoclosure () -> String) {
-        for member in members where !allowed.contains(where: { sameKey($0, member.key) }) {
+    mutating func rejectUnknown(_ members: JSONNodeMembers, allowed: [StaticString], context: @autoclosure () -> String) {
+        for member in members where !allowed.contains(where: { member.keyIs($0) }) {
+            let allowed = allowed.map(\.description)
             var message = "unknown field \"\(member.key)\" \(context())"
             if let suggestion = Suggestion.nearest(to: member.key, among: allowed) {
                 message += "; did you mean \"\(suggestion)\"?"
@@ -119,15 +131,15 @@ struct ManifestDecoder {
 
     /// Reports each missing required field at the object's opening brace, with the pointer of
     /// the field that should be there.
-    mutating func require(_ keys: [String], in members: [JSONMember], objectOffset: Int, context: @autoclosure () -> String) {
-        for key in keys where !members.contains(where: { sameKey($0.key, key) }) {
+    mutating func require(_ keys: [StaticString], in members: JSONNodeMembers, objectOffset: Int, context: @autoclosure () -> String) {
+        for key in keys where !members.contains(where: { $0.keyIs(key) }) {
             at(key) { $0.report(.required, "missing required field \"\(key)\" \(context())", at: objectOffset) }
         }
     }
 
     /// Decodes the member named `key`, if present, with the pointer set to it.
-    mutating func field<T>(_ members: [JSONMember], _ key: String, _ body: (inout ManifestDecoder, JSONValue) -> T?) -> T? {
-        guard let member = members.first(where: { sameKey($0.key, key) }) else { return nil }
+    mutating func field<T>(_ members: JSONNodeMembers, _ key: StaticString, _ body: (inout ManifestDecoder, JSONNode) -> T?) -> T? {
+        guard let member = members.first(where: { $0.keyIs(key) }) else { return nil }
         return at(key) { body(&$0, member.value) }
     }
 
@@ -140,14 +152,14 @@ struct ManifestDecoder {
 
     // MARK: Scalars
 
-    mutating func string(_ value: JSONValue, _ what: @autoclosure () -> String) -> String? {
-        if case .string(let text) = value.kind { return text }
+    mutating func string(_ value: JSONNode, _ what: @autoclosure () -> String) -> String? {
+        if let text = value.string { return text }
         report(.type, "\(what()) must be a string, found \(value.typeName)", at: value.offset)
         return nil
     }
 
     /// A string that must not be empty and may have a length cap.
-    mutating func text(_ value: JSONValue, _ what: @autoclosure () -> String, maxLength: Int = .max) -> String? {
+    mutating func text(_ value: JSONNode, _ what: @autoclosure () -> String, maxLength: Int = .max) -> String? {
         guard let text = string(value, what()) else { return nil }
         if text.isEmpty {
             report(.value, "\(what()) must not be empty", at: value.offset)
@@ -160,20 +172,20 @@ struct ManifestDecoder {
         return text
     }
 
-    mutating func bool(_ value: JSONValue, _ what: @autoclosure () -> String) -> Bool? {
-        if case .bool(let flag) = value.kind { return flag }
+    mutating func bool(_ value: JSONNode, _ what: @autoclosure () -> String) -> Bool? {
+        if let flag = value.bool { return flag }
         var message = "\(what()) must be true or false, found \(value.typeName)"
-        if case .string(let text) = value.kind, text == "true" || text == "false" {
+        if let text = value.string, text == "true" || text == "false" {
             message += "; write \(text) without quotes"
         }
         report(.type, message, at: value.offset)
         return nil
     }
 
-    mutating func integer(_ value: JSONValue, _ what: @autoclosure () -> String, in range: ClosedRange<Int>) -> Int? {
-        guard case .number(let number) = value.kind else {
+    mutating func integer(_ value: JSONNode, _ what: @autoclosure () -> String, in range: ClosedRange<Int>) -> Int? {
+        guard let number = value.number else {
             var message = "\(what()) must be an integer, found \(value.typeName)"
-            if case .string(let text) = value.kind, Int(text) != nil { message += "; write \(text) without quotes" }
+            if let text = value.string, Int(text) != nil { message += "; write \(text) without quotes" }
             report(.type, message, at: value.offset)
             return nil
         }
@@ -189,8 +201,8 @@ struct ManifestDecoder {
         return Int(integer)
     }
 
-    mutating func number(_ value: JSONValue, _ what: @autoclosure () -> String, atLeast minimum: Double) -> Double? {
-        guard case .number(let number) = value.kind else {
+    mutating func number(_ value: JSONNode, _ what: @autoclosure () -> String, atLeast minimum: Double) -> Double? {
+        guard let number = value.number else {
             report(.type, "\(what()) must be a number, found \(value.typeName)", at: value.offset)
             return nil
         }
@@ -201,8 +213,8 @@ struct ManifestDecoder {
         return number.double
     }
 
-    mutating func duration(_ value: JSONValue, _ what: @autoclosure () -> String) -> ManifestDuration? {
-        if case .number(let number) = value.kind {
+    mutating func duration(_ value: JSONNode, _ what: @autoclosure () -> String) -> ManifestDuration? {
+        if let number = value.number {
             report(.invalidDuration, "\(what()) must be a duration string with a unit, like \"\(Self.format(number.double))s\", found a number", at: value.offset)
             return nil
         }
@@ -216,7 +228,7 @@ struct ManifestDecoder {
     }
 
     /// One of a fixed set of words, with the set listed when the value is not one of them.
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ value: JSONValue, _ what: @autoclosure () -> String, as: E.Type) -> E? where E.RawValue == String {
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ value: JSONNode, _ what: @autoclosure () -> String, as: E.Type) -> E? where E.RawValue == String {
         guard let text = string(value, what()) else { return nil }
         if let choice = E(rawValue: text) { return choice }
         let options = E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
@@ -230,8 +242,8 @@ struct ManifestDecoder {
 
     /// An array whose elements are decoded by `element`; `nil` elements are dropped (they were
     /// reported).
-    mutating func array<T>(_ value: JSONValue, _ what: @autoclosure () -> String, _ element: (inout ManifestDecoder, JSONValue, Int) -> T?) -> [T]? {
-        guard case .array(let elements) = value.kind else {
+    mutating func array<T>(_ value: JSONNode, _ what: @autoclosure () -> String, _ element: (inout ManifestDecoder, JSONNode, Int) -> T?) -> [T]? {
+        guard let elements = value.elements else {
             report(.type, "\(what()) must be an array, found \(value.typeName)", at: value.offset)
             return nil
         }
@@ -243,7 +255,7 @@ struct ManifestDecoder {
         return result
     }
 
-    mutating func stringArray(_ value: JSONValue, _ what: @autoclosure () -> String) -> [String]? {
+    mutating func stringArray(_ value: JSONNode, _ what: @autoclosure () -> String) -> [String]? {
         let label = what()
         return array(value, label) { decoder, item, index in decoder.string(item, "element \(index) of \(label)") }
     }

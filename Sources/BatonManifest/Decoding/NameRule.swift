@@ -1,8 +1,7 @@
-/// The naming rules of the manifest language, checked byte by byte.
+/// The naming rules of the manifest language, checked byte by byte against lookup tables.
 ///
-/// An enum with a `switch` rather than stored closures or a regex: the rules run for every
-/// name in every manifest, and shared closure contexts would be retained and released on
-/// every call from every validating thread.
+/// An enum rather than stored closures or a regex: the rules run for every name in every
+/// manifest on every validating thread, so they must not touch shared reference counts.
 enum NameRule: Sendable {
     /// Pipeline names: they become parts of paths, URLs and metric labels, so DNS-label rules.
     case pipeline
@@ -32,35 +31,60 @@ enum NameRule: Sendable {
         }
     }
 
+    /// Bits of `ByteClass` allowed at the start, in the middle and at the end of a name.
+    private var allowed: (first: UInt8, middle: UInt8, last: UInt8) {
+        let lower = ByteClass.lower, upper = ByteClass.upper, digit = ByteClass.digit
+        let dash = ByteClass.dash, underscore = ByteClass.underscore, dot = ByteClass.dot, slash = ByteClass.slash
+        switch self {
+        case .pipeline: return (lower | digit, lower | digit | dash, lower | digit)
+        case .task:
+            let all = lower | digit | dash | underscore
+            return (all, all, all)
+        case .identifier: return (lower | upper | underscore, lower | upper | digit | underscore, lower | upper | digit | underscore)
+        case .secret:
+            let all = lower | upper | digit | dot | underscore | dash
+            return (all, all, all)
+        case .label:
+            let edge = lower | upper | digit
+            return (edge, edge | dot | underscore | dash | slash, edge)
+        }
+    }
+
     func matches(_ name: String) -> Bool {
         let count = name.utf8.count
         guard count > 0, count <= maxLength else { return false }
+        let (first, middle, last) = allowed
         var index = 0
         for byte in name.utf8 {
-            let position: Position = index == 0 ? .first : (index == count - 1 ? .last : .middle)
-            if !allows(byte, at: position) { return false }
+            let mask = index == 0 ? first : (index == count - 1 ? last : middle)
+            if ByteClass.of(byte) & mask == 0 { return false }
             index += 1
         }
         return true
     }
+}
 
-    private enum Position { case first, middle, last }
+/// The class of each ASCII byte as a bit, so a rule is a mask test per byte.
+private enum ByteClass {
+    static let lower: UInt8 = 1
+    static let upper: UInt8 = 2
+    static let digit: UInt8 = 4
+    static let dash: UInt8 = 8
+    static let underscore: UInt8 = 16
+    static let dot: UInt8 = 32
+    static let slash: UInt8 = 64
 
-    private func allows(_ b: UInt8, at position: Position) -> Bool {
-        let lower = b >= 0x61 && b <= 0x7A
-        let upper = b >= 0x41 && b <= 0x5A
-        let digit = b >= 0x30 && b <= 0x39
-        switch self {
-        case .pipeline:
-            return lower || digit || (position == .middle && b == 0x2D)
-        case .task:
-            return lower || digit || b == 0x2D || b == 0x5F
-        case .identifier:
-            return lower || upper || b == 0x5F || (position != .first && digit)
-        case .secret:
-            return lower || upper || digit || b == 0x2E || b == 0x5F || b == 0x2D
-        case .label:
-            return lower || upper || digit || (position == .middle && (b == 0x2E || b == 0x5F || b == 0x2D || b == 0x2F))
+    @inline(__always)
+    static func of(_ byte: UInt8) -> UInt8 {
+        switch byte {
+        case 0x61...0x7A: lower
+        case 0x41...0x5A: upper
+        case 0x30...0x39: digit
+        case 0x2D: dash
+        case 0x5F: underscore
+        case 0x2E: dot
+        case 0x2F: slash
+        default: 0
         }
     }
 }

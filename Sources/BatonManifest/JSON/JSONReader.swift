@@ -4,6 +4,7 @@
 /// comment, a duplicate key whose "winner" depends on the parser) must be refused before it
 /// merges, not discovered at 2 a.m. It reads bytes, not `String`, because validation of tens
 /// of thousands of manifests a second is a goal and UTF-8 is checked as part of the one pass.
+/// It produces a `JSONTape`; `read(_:)` also builds the `JSONValue` tree from it.
 public struct JSONReader: Sendable {
     /// Files larger than this are refused unread: a manifest is a page of JSON, and a huge
     /// file is a mistake (a data file under `manifests/`) rather than a pipeline.
@@ -21,18 +22,26 @@ public struct JSONReader: Sendable {
 
     public init() {}
 
-    /// Reads one JSON document; throws at the first syntax or encoding error.
+    /// Reads one JSON document as a tree; throws at the first syntax or encoding error.
     public func read(_ bytes: [UInt8]) throws(JSONSyntaxError) -> Document {
+        let tape = try readTape(bytes)
+        return Document(root: tape.tree(), duplicateKeys: tape.duplicateKeys)
+    }
+
+    /// Reads one JSON document as a tape; throws at the first syntax or encoding error.
+    public func readTape(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONTape {
         guard bytes.count <= Self.maximumSize else {
             throw JSONSyntaxError(
                 code: .tooLarge,
                 message: "file is \(bytes.count) bytes; a manifest may be at most \(Self.maximumSize) bytes (1 MiB)",
                 offset: 0)
         }
-        let result: Result<Document, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
+        let result: Result<JSONTape, JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
             var parser = Parser(bytes: buffer)
+            parser.nodes.reserveCapacity(bytes.count / 8 + 4)
             do throws(JSONSyntaxError) {
-                return .success(try parser.document())
+                try parser.document()
+                return .success(JSONTape(bytes: buffer, nodes: parser.nodes, duplicateKeys: parser.duplicates))
             } catch {
                 return .failure(error)
             }
@@ -42,16 +51,25 @@ public struct JSONReader: Sendable {
 }
 
 private struct Parser {
+    typealias Node = JSONTape.Node
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    var nodes: [Node] = []
     var duplicates: [JSONSyntaxError] = []
-    /// The path to the value being read; turned into a pointer only when an error needs it.
+    /// The path to the value being read, as key node indices and array positions; turned into
+    /// a pointer only when an error needs it.
     var path: [PathComponent] = []
+    /// Key nodes of the objects being read, for duplicate detection.
+    var keyStack: [Int32] = []
 
     enum PathComponent {
-        case key(String)
+        case key(Int)
         case index(Int)
+    }
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
     }
 
     var pointer: String {
@@ -59,17 +77,24 @@ private struct Parser {
         for component in path {
             switch component {
             case .index(let i): text += "/\(i)"
-            case .key(let k): text += "/" + k.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+            case .key(let node):
+                let key = keyText(node)
+                text += "/" + key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
             }
         }
         return text
     }
 
-    init(bytes: UnsafeBufferPointer<UInt8>) {
-        self.bytes = bytes
+    func keyText(_ node: Int) -> String {
+        let start = Int(nodes[node].start) + 1
+        let end = Int(nodes[node].end) - 1
+        if nodes[node].flags & Node.hasEscapes == 0 {
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+        return JSONEscapes.decode(bytes.baseAddress!, from: start, to: end)
     }
 
-    mutating func document() throws(JSONSyntaxError) -> JSONReader.Document {
+    mutating func document() throws(JSONSyntaxError) {
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             throw JSONSyntaxError(code: .encoding, message: "file starts with a UTF-8 byte order mark; save it as UTF-8 without BOM", offset: 0)
         }
@@ -77,27 +102,34 @@ private struct Parser {
         guard index < bytes.count else {
             throw fail("file is empty; a manifest is one JSON object")
         }
-        let root = try value()
+        try value()
         skipWhitespace()
         if index < bytes.count {
             throw fail("unexpected \(describe(index)) after the end of the JSON document")
         }
-        return JSONReader.Document(root: root, duplicateKeys: duplicates)
     }
 
     // MARK: Values
 
-    mutating func value() throws(JSONSyntaxError) -> JSONValue {
+    mutating func scalar(_ type: JSONTape.NodeType, flags: UInt8 = 0, start: Int, integer: Int64 = 0, double: Double = 0) {
+        let me = Int32(nodes.count)
+        nodes.append(Node(type: type, flags: flags, start: Int32(start), end: Int32(index), count: 0, next: me + 1, integer: integer, double: double))
+    }
+
+    mutating func value() throws(JSONSyntaxError) {
         let start = index
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try object()
-        case UInt8(ascii: "["): return try array()
-        case UInt8(ascii: "\""): return JSONValue(.string(try string()), offset: start)
-        case UInt8(ascii: "t"): try literal("true"); return JSONValue(.bool(true), offset: start)
-        case UInt8(ascii: "f"): try literal("false"); return JSONValue(.bool(false), offset: start)
-        case UInt8(ascii: "n"): try literal("null"); return JSONValue(.null, offset: start)
+        case UInt8(ascii: "{"): try object()
+        case UInt8(ascii: "["): try array()
+        case UInt8(ascii: "\""):
+            let flags = try string()
+            scalar(.string, flags: flags, start: start)
+        case UInt8(ascii: "t"): try literal("true"); scalar(.bool, flags: Node.isTrue, start: start)
+        case UInt8(ascii: "f"): try literal("false"); scalar(.bool, start: start)
+        case UInt8(ascii: "n"): try literal("null"); scalar(.null, start: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return JSONValue(.number(try number()), offset: start)
+            let number = try number()
+            scalar(.number, flags: number.integer != nil ? Node.isInteger : 0, start: start, integer: number.integer ?? 0, double: number.double)
         case UInt8(ascii: "/"):
             throw fail("comments are not allowed in JSON")
         case UInt8(ascii: "'"):
@@ -114,19 +146,36 @@ private struct Parser {
         }
     }
 
-    mutating func object() throws(JSONSyntaxError) -> JSONValue {
-        let start = index
+    /// Appends the container's node; `close` fills in its size and extent.
+    mutating func open(_ type: JSONTape.NodeType) -> Int {
+        nodes.append(Node(type: type, flags: 0, start: Int32(index), end: 0, count: 0, next: 0, integer: 0, double: 0))
+        return nodes.count - 1
+    }
+
+    mutating func close(_ me: Int, count: Int) {
+        nodes[me].count = Int32(count)
+        nodes[me].end = Int32(index)
+        nodes[me].next = Int32(nodes.count)
+    }
+
+    mutating func object() throws(JSONSyntaxError) {
+        let me = open(.object)
         try enter()
         index += 1
-        // Most manifest objects have up to 16 fields: one allocation, and growth beyond it
-        // moves members without touching their reference counts.
-        var members: [JSONMember] = []
-        members.reserveCapacity(16)
+        let keysBase = keyStack.count
+        defer { keyStack.removeLast(keyStack.count - keysBase) }
+        // A 64-bit signature set of this object's keys: a new key whose signature bit is unset
+        // cannot repeat an earlier one, so most keys skip the pairwise comparison entirely.
+        var signatures: UInt64 = 0
+        /// For objects with very many keys, duplicate checks switch from pairwise to hashing.
+        var manyKeys: Set<String>?
+        var count = 0
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return JSONValue(.object([]), offset: start)
+            close(me, count: 0)
+            return
         }
         while true {
             skipWhitespace()
@@ -136,26 +185,33 @@ private struct Parser {
                 if bytes[index] == UInt8(ascii: "/") { throw fail("comments are not allowed in JSON") }
                 throw fail("expected a field name in double quotes, found \(describe(index))")
             }
-            let keyOffset = index
-            let key = try string()
+            let keyStart = index
+            let keyNode = nodes.count
+            let keyFlags = try string()
+            scalar(.string, flags: keyFlags, start: keyStart)
             skipWhitespace()
             guard peek == UInt8(ascii: ":") else {
-                throw fail("expected \":\" after field name \"\(key)\", found \(describe(index))")
+                throw fail("expected \":\" after field name \"\(keyText(keyNode))\", found \(describe(index))")
             }
             index += 1
             skipWhitespace()
-            guard index < bytes.count else { throw fail("unexpected end of file; a value for \"\(key)\" is missing") }
-            path.append(.key(key))
-            let member = JSONMember(key: key, keyOffset: keyOffset, value: try value())
-            if let first = members.first(where: { $0.key.utf8.count == key.utf8.count && $0.key == key }) {
+            guard index < bytes.count else { throw fail("unexpected end of file; a value for \"\(keyText(keyNode))\" is missing") }
+            path.append(.key(keyNode))
+            try value()
+            let signature = keySignature(keyNode)
+            let mightRepeat = signatures & signature != 0
+            signatures |= signature
+            if !mightRepeat, manyKeys == nil, keyStack.count - keysBase < 32 {
+                keyStack.append(Int32(keyNode))
+            } else if let first = firstOccurrence(of: keyNode, since: keysBase, manyKeys: &manyKeys) {
+                nodes[keyNode].flags |= Node.isDuplicate
                 duplicates.append(JSONSyntaxError(
                     code: .duplicateKey,
-                    message: "duplicate field \"\(key)\" (first given at byte \(first.keyOffset)); only one is allowed",
-                    offset: keyOffset, pointer: pointer))
-            } else {
-                members.append(member)
+                    message: "duplicate field \"\(keyText(keyNode))\" (first given at byte \(first)); only one is allowed",
+                    offset: keyStart, pointer: pointer))
             }
             path.removeLast()
+            count += 1
             let afterValue = index
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an object; a \"}\" is missing") }
@@ -165,32 +221,87 @@ private struct Parser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return JSONValue(.object(members), offset: start)
+                close(me, count: count)
+                return
             default:
-                throw fail("expected \",\" or \"}\" after the value of \"\(key)\", found \(describe(index))", at: afterValue)
+                throw fail("expected \",\" or \"}\" after the value of \"\(keyText(keyNode))\", found \(describe(index))", at: afterValue)
             }
         }
     }
 
-    mutating func array() throws(JSONSyntaxError) -> JSONValue {
-        let start = index
+    /// One bit chosen by a key's raw length and last two bytes (escaped keys all share bit 63,
+    /// so they always get the exact comparison).
+    func keySignature(_ keyNode: Int) -> UInt64 {
+        let node = nodes[keyNode]
+        if node.flags & Node.hasEscapes != 0 { return 1 << 63 }
+        let length = Int(node.end - node.start)
+        let last = bytes[Int(node.end) - 2]
+        let beforeLast = length > 3 ? bytes[Int(node.end) - 3] : 0
+        let hash = (length &* 31 &+ Int(last) &* 7 &+ Int(beforeLast)) % 63
+        return 1 << UInt64(hash)
+    }
+
+    /// The byte offset of an earlier key equal to `keyNode` in the same object, or `nil` (and
+    /// the key is remembered).
+    mutating func firstOccurrence(of keyNode: Int, since base: Int, manyKeys: inout Set<String>?) -> Int? {
+        if manyKeys == nil, keyStack.count - base >= 32 {
+            var set = Set<String>()
+            for k in keyStack[base...] { set.insert(keyText(Int(k))) }
+            manyKeys = set
+        }
+        if manyKeys != nil {
+            let text = keyText(keyNode)
+            if manyKeys!.contains(text) {
+                let first = keyStack[base...].first { keyText(Int($0)) == text }!
+                return Int(nodes[Int(first)].start)
+            }
+            manyKeys!.insert(text)
+            keyStack.append(Int32(keyNode))
+            return nil
+        }
+        for k in keyStack[base...] where sameKey(keyNode, Int(k)) {
+            return Int(nodes[Int(k)].start)
+        }
+        keyStack.append(Int32(keyNode))
+        return nil
+    }
+
+    func sameKey(_ aIndex: Int, _ bIndex: Int) -> Bool {
+        let a = nodes[aIndex]
+        let b = nodes[bIndex]
+        if a.flags & Node.hasEscapes != 0 || b.flags & Node.hasEscapes != 0 {
+            return keyText(aIndex) == keyText(bIndex)
+        }
+        let length = Int(a.end - a.start)
+        guard length == Int(b.end - b.start) else { return false }
+        var i = 0
+        while i < length {
+            if bytes[Int(a.start) + i] != bytes[Int(b.start) + i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    mutating func array() throws(JSONSyntaxError) {
+        let me = open(.array)
         try enter()
         index += 1
-        var elements: [JSONValue] = []
-        elements.reserveCapacity(8)
+        var count = 0
         skipWhitespace()
         if peek == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return JSONValue(.array([]), offset: start)
+            close(me, count: 0)
+            return
         }
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an array; a \"]\" is missing") }
             if bytes[index] == UInt8(ascii: "]") { throw fail("trailing comma before \"]\"") }
-            path.append(.index(elements.count))
-            elements.append(try value())
+            path.append(.index(count))
+            try value()
             path.removeLast()
+            count += 1
             let afterValue = index
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end of file inside an array; a \"]\" is missing") }
@@ -200,9 +311,10 @@ private struct Parser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return JSONValue(.array(elements), offset: start)
+                close(me, count: count)
+                return
             default:
-                throw fail("expected \",\" or \"]\" after element \(elements.count - 1), found \(describe(index))", at: afterValue)
+                throw fail("expected \",\" or \"]\" after element \(count - 1), found \(describe(index))", at: afterValue)
             }
         }
     }
@@ -273,7 +385,7 @@ private struct Parser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let double = Double(text), double.isFinite else {
-            throw JSONSyntaxError(code: .syntax, message: "number \(text) is out of range", offset: start)
+            throw JSONSyntaxError(code: .syntax, message: "number \(text) is out of range", offset: start, pointer: pointer)
         }
         var exact: Int64?
         if double.rounded(.towardZero) == double, abs(double) < 9.0e18 { exact = Int64(double) }
@@ -282,92 +394,71 @@ private struct Parser {
 
     // MARK: Strings
 
-    /// Reads a string starting at its opening quote, checking UTF-8 as it goes.
-    mutating func string() throws(JSONSyntaxError) -> String {
+    /// Checks a string starting at its opening quote (escapes, control characters, UTF-8)
+    /// and moves past its closing quote; returns the node flags (whether it has escapes).
+    mutating func string() throws(JSONSyntaxError) -> UInt8 {
         index += 1
         let start = index
-        // Fast path: no escapes, ASCII or valid multi-byte UTF-8.
+        var flags: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let result = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
-                return result
+                return flags
             }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw controlCharacter(byte) }
-            if byte < 0x80 { index += 1 } else { try utf8Sequence() }
-        }
-        // Slow path: escapes present; decode into a buffer.
-        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return String(decoding: buffer, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                try escape(into: &buffer)
-            case 0..<0x20:
+            if byte == UInt8(ascii: "\\") {
+                flags = Node.hasEscapes
+                try escape()
+            } else if byte < 0x20 {
                 throw controlCharacter(byte)
-            case 0..<0x80:
-                buffer.append(byte)
+            } else if byte < 0x80 {
                 index += 1
-            default:
-                let sequenceStart = index
+            } else {
                 try utf8Sequence()
-                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[sequenceStart..<index]))
             }
         }
-        throw JSONSyntaxError(code: .syntax, message: "unterminated string; a closing \" is missing", offset: start - 1)
+        throw JSONSyntaxError(code: .syntax, message: "unterminated string; a closing \" is missing", offset: start - 1, pointer: pointer)
     }
 
     func controlCharacter(_ byte: UInt8) -> JSONSyntaxError {
         if byte == 0x0A {
-            return JSONSyntaxError(code: .syntax, message: "line break inside a string; write \\n or close the string with \"", offset: index)
+            return JSONSyntaxError(code: .syntax, message: "line break inside a string; write \\n or close the string with \"", offset: index, pointer: pointer)
         }
-        return JSONSyntaxError(code: .syntax, message: "control character U+\(hex4(UInt32(byte))) inside a string; escape it", offset: index)
+        return JSONSyntaxError(code: .syntax, message: "control character U+\(hex4(UInt32(byte))) inside a string; escape it", offset: index, pointer: pointer)
     }
 
-    mutating func escape(into buffer: inout [UInt8]) throws(JSONSyntaxError) {
+    mutating func escape() throws(JSONSyntaxError) {
         let escapeStart = index
         index += 1
         guard index < bytes.count else { throw fail("unterminated escape sequence") }
         let byte = bytes[index]
         index += 1
         switch byte {
-        case UInt8(ascii: "\""): buffer.append(0x22)
-        case UInt8(ascii: "\\"): buffer.append(0x5C)
-        case UInt8(ascii: "/"): buffer.append(0x2F)
-        case UInt8(ascii: "b"): buffer.append(0x08)
-        case UInt8(ascii: "f"): buffer.append(0x0C)
-        case UInt8(ascii: "n"): buffer.append(0x0A)
-        case UInt8(ascii: "r"): buffer.append(0x0D)
-        case UInt8(ascii: "t"): buffer.append(0x09)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return
         case UInt8(ascii: "u"):
-            var scalar = try hexQuad(escapeStart)
+            let scalar = try hexQuad(escapeStart)
             if (0xD800...0xDBFF).contains(scalar) {
                 guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw JSONSyntaxError(code: .encoding, message: "unpaired UTF-16 surrogate \\u\(hex4(scalar)) in a string", offset: escapeStart)
+                    throw JSONSyntaxError(code: .encoding, message: "unpaired UTF-16 surrogate \\u\(hex4(scalar)) in a string", offset: escapeStart, pointer: pointer)
                 }
                 index += 2
                 let low = try hexQuad(escapeStart)
                 guard (0xDC00...0xDFFF).contains(low) else {
-                    throw JSONSyntaxError(code: .encoding, message: "unpaired UTF-16 surrogate \\u\(hex4(scalar)) in a string", offset: escapeStart)
+                    throw JSONSyntaxError(code: .encoding, message: "unpaired UTF-16 surrogate \\u\(hex4(scalar)) in a string", offset: escapeStart, pointer: pointer)
                 }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw JSONSyntaxError(code: .encoding, message: "unpaired UTF-16 surrogate \\u\(hex4(scalar)) in a string", offset: escapeStart)
+                throw JSONSyntaxError(code: .encoding, message: "unpaired UTF-16 surrogate \\u\(hex4(scalar)) in a string", offset: escapeStart, pointer: pointer)
             }
-            buffer.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
         default:
-            throw JSONSyntaxError(code: .syntax, message: "invalid escape \"\\\(printable(byte))\" in a string", offset: escapeStart)
+            throw JSONSyntaxError(code: .syntax, message: "invalid escape \"\\\(printable(byte))\" in a string", offset: escapeStart, pointer: pointer)
         }
     }
 
     mutating func hexQuad(_ escapeStart: Int) throws(JSONSyntaxError) -> UInt32 {
         guard index + 4 <= bytes.count else {
-            throw JSONSyntaxError(code: .syntax, message: "\\u must be followed by 4 hexadecimal digits", offset: escapeStart)
+            throw JSONSyntaxError(code: .syntax, message: "\\u must be followed by 4 hexadecimal digits", offset: escapeStart, pointer: pointer)
         }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -378,7 +469,7 @@ private struct Parser {
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 0x61 + 10)
             case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 0x41 + 10)
             default:
-                throw JSONSyntaxError(code: .syntax, message: "\\u must be followed by 4 hexadecimal digits", offset: escapeStart)
+                throw JSONSyntaxError(code: .syntax, message: "\\u must be followed by 4 hexadecimal digits", offset: escapeStart, pointer: pointer)
             }
             value = value << 4 | digit
             index += 1
@@ -413,7 +504,7 @@ private struct Parser {
     }
 
     func invalidUTF8() -> JSONSyntaxError {
-        JSONSyntaxError(code: .encoding, message: "invalid UTF-8 byte 0x\(String(bytes[index], radix: 16, uppercase: true)); manifests must be UTF-8", offset: index)
+        JSONSyntaxError(code: .encoding, message: "invalid UTF-8 byte 0x\(String(bytes[index], radix: 16, uppercase: true)); manifests must be UTF-8", offset: index, pointer: pointer)
     }
 
     // MARK: Helpers
