@@ -76,7 +76,7 @@ extension ManifestDecoder {
         for member in members {
             at(member.key) { d in
                 guard d.checkName(member.key, at: member.keyOffset, rule: .label, what: "label key") else { return }
-                if let text = d.string(member.value, "label \"\(member.key)\""), text.unicodeScalars.count <= 256 {
+                if let text = d.string(member.value, "label \"\(member.key)\""), text.utf8.count <= 256 || text.unicodeScalars.count <= 256 {
                     labels[member.key] = text
                 } else if member.value.type == .string {
                     d.report(.value, "label \"\(member.key)\" is longer than 256 characters", at: member.value.offset)

@@ -165,7 +165,8 @@ struct ManifestDecoder {
             report(.value, "\(what()) must not be empty", at: value.offset)
             return nil
         }
-        if maxLength != .max, text.unicodeScalars.count > maxLength {
+        // Every scalar is at least one UTF-8 byte, so only long texts need counting.
+        if maxLength != .max, text.utf8.count > maxLength, text.unicodeScalars.count > maxLength {
             report(.value, "\(what()) is \(text.unicodeScalars.count) characters long; at most \(maxLength) are allowed", at: value.offset)
             return nil
         }

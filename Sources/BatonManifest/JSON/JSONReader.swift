@@ -229,11 +229,12 @@ private struct Parser {
         }
     }
 
-    /// One bit chosen by a key's raw length and last two bytes (escaped keys all share bit 63,
-    /// so they always get the exact comparison).
+    /// One bit chosen by a key's raw length and last two bytes. A key written with escapes
+    /// sets every bit: its raw bytes say nothing about its text, so it and every later key of
+    /// the object get the exact comparison.
     func keySignature(_ keyNode: Int) -> UInt64 {
         let node = nodes[keyNode]
-        if node.flags & Node.hasEscapes != 0 { return 1 << 63 }
+        if node.flags & Node.hasEscapes != 0 { return .max }
         let length = Int(node.end - node.start)
         let last = bytes[Int(node.end) - 2]
         let beforeLast = length > 3 ? bytes[Int(node.end) - 3] : 0
