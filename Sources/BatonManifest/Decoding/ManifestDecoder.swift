@@ -143,13 +143,6 @@ struct ManifestDecoder {
         return at(key) { body(&$0, member.value) }
     }
 
-    /// String equality with the length compared first: most keys differ in length, and the
-    /// general comparison is a function call per pair in the hottest loop of validation.
-    @inline(__always)
-    func sameKey(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a == b
-    }
-
     // MARK: Scalars
 
     mutating func string(_ value: JSONNode, _ what: @autoclosure () -> String) -> String? {

@@ -213,8 +213,6 @@ public struct JSONNodeMembers: Sequence {
     public func makeIterator() -> Iterator {
         Iterator(nodes: nodes, bytes: bytes, key: object + 1, remaining: Int(nodes[object].count))
     }
-
-    public var underestimatedCount: Int { 0 }
 }
 
 /// One `"key": value` pair, as handles.
