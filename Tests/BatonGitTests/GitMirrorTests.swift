@@ -168,4 +168,51 @@ import Testing
         #expect(error.step == .fetch)
         #expect(!error.description.contains("s3cret"))
     }
+
+    enum Damage: String, CaseIterable, Sendable {
+        case garbageInRef, truncatedPack, missingObjects
+    }
+
+    @Test(arguments: Damage.allCases)
+    func corruptMirrorIsMovedAsideAndClonedAfresh(damage: Damage) throws {
+        let temp = try TemporaryDirectory()
+        let remote = try FixtureRepository(at: temp.sub("remote"))
+        try remote.write("manifests/a.json", FixtureRepository.manifest("a"))
+        try remote.write("scripts/run.sh", String(repeating: "echo hello\n", count: 200))
+        try remote.commit("add a")
+        let mirror = GitMirror(stateDirectory: temp.sub("state"))
+        let source = GitSource(url: remote.path)
+        let first = try mirror.sync(source)
+        let path = first.mirrorPath
+        let files = FileManager.default
+
+        switch damage {
+        case .garbageInRef:
+            try Data("this is not an object id\n".utf8).write(to: URL(fileURLWithPath: "\(path)/refs/heads/main"))
+        case .truncatedPack:
+            let packs = try files.contentsOfDirectory(atPath: "\(path)/objects/pack").filter { $0.hasSuffix(".pack") }
+            try #require(!packs.isEmpty)
+            for pack in packs {
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(path)/objects/pack/\(pack)"))
+                try handle.truncate(atOffset: 40)
+                try handle.close()
+            }
+        case .missingObjects:
+            for entry in try files.contentsOfDirectory(atPath: "\(path)/objects") where entry != "info" {
+                try files.removeItem(atPath: "\(path)/objects/\(entry)")
+            }
+        }
+
+        try remote.write("manifests/b.json", FixtureRepository.manifest("b"))
+        let second = try remote.commit("add b")
+        let recovered = try mirror.sync(source)
+        #expect(recovered.commit.hex == second)
+        #expect(recovered.cloned)
+        let recovery = try #require(recovered.recovery)
+        #expect(recovery.problem.code == .corruptMirror)
+        #expect(recovery.movedTo.hasPrefix(path + ".corrupt-"))
+        #expect(files.fileExists(atPath: recovery.movedTo))
+        let snapshot = try GitRepository(path: recovered.mirrorPath).manifests(at: recovered.commit)
+        #expect(snapshot.blobs.map(\.path) == ["manifests/a.json", "manifests/b.json"])
+    }
 }

@@ -17,9 +17,11 @@ final class GitDaemon {
         for _ in 0..<5 {
             let port = try FreePort.find()
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+            // git-daemon itself, not the `git daemon` wrapper, so the pid we stop is the
+            // listener and no orphan keeps the port.
+            process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
             process.arguments = [
-                "daemon", "--export-all", "--reuseaddr", "--informative-errors", "--listen=127.0.0.1", "--port=\(port)",
+                "--export-all", "--reuseaddr", "--informative-errors", "--listen=127.0.0.1", "--port=\(port)",
                 "--base-path=\(basePath)", basePath,
             ]
             process.standardOutput = FileHandle.nullDevice
@@ -30,7 +32,7 @@ final class GitDaemon {
                 self.process = process
                 return
             }
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             lastError = Shell.Failure(command: "git daemon --port=\(port)", status: process.terminationStatus, output: "did not start")
         }
@@ -40,8 +42,9 @@ final class GitDaemon {
     func url(_ repository: String) -> String { "git://127.0.0.1:\(port)/\(repository)" }
 
     func stop() {
+        // SIGKILL: nothing to flush, and git-daemon's own SIGTERM handling waits for clients.
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
