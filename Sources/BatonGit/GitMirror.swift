@@ -28,19 +28,22 @@ public struct GitMirror: Sendable {
     ///
     /// An existing mirror that turns out to be damaged (unreadable refs, missing objects, a
     /// broken pack) is moved aside and cloned afresh; the result says so in `recovery`.
-    public func sync(_ source: GitSource) throws(GitError) -> FetchResult {
+    ///
+    /// `credentials` answer an HTTP(S) remote that asks for them; they never appear in the
+    /// result or in an error.
+    public func sync(_ source: GitSource, credentials: GitCredentials = .none) throws(GitError) -> FetchResult {
         LibGit2.ensureInitialized()
         let path = mirrorPath(for: source.url)
         var recovery: MirrorRecovery?
         if FileManager.default.fileExists(atPath: path) {
             do throws(GitError) {
-                let commit = try update(path: path, source: source)
+                let commit = try update(path: path, source: source, credentials: credentials)
                 return FetchResult(commit: commit, mirrorPath: path, cloned: false, recovery: nil)
             } catch where error.code == .corruptMirror {
                 recovery = MirrorRecovery(movedTo: try moveAside(path, source: source), problem: error)
             }
         }
-        let commit = try create(path: path, source: source)
+        let commit = try create(path: path, source: source, credentials: credentials)
         return FetchResult(commit: commit, mirrorPath: path, cloned: true, recovery: recovery)
     }
 
@@ -48,7 +51,7 @@ public struct GitMirror: Sendable {
 
     /// Checks, fetches, resolves and verifies an existing mirror. Any local damage comes out
     /// as `corruptMirror`, which `sync` answers by cloning afresh.
-    private func update(path: String, source: GitSource) throws(GitError) -> GitObjectID {
+    private func update(path: String, source: GitSource, credentials: GitCredentials) throws(GitError) -> GitObjectID {
         let repository: GitRepository
         do throws(GitError) {
             repository = try GitRepository(path: path)
@@ -56,7 +59,7 @@ public struct GitMirror: Sendable {
             throw error.asCorrupt()
         }
         try checkReferences(repository, source: source)
-        try fetch(into: repository, source: source, existing: true)
+        try fetch(into: repository, source: source, credentials: credentials, existing: true)
         let commit = try resolve(source, in: repository)
         try verify(commit, in: repository, source: source)
         return commit
@@ -64,7 +67,7 @@ public struct GitMirror: Sendable {
 
     /// Clones into a temporary sibling and renames it into place, so a crash or a failed
     /// first fetch never leaves a half-made mirror under the real name.
-    private func create(path: String, source: GitSource) throws(GitError) -> GitObjectID {
+    private func create(path: String, source: GitSource, credentials: GitCredentials) throws(GitError) -> GitObjectID {
         let parent = (path as NSString).deletingLastPathComponent
         let temporary = "\(path).tmp-\(UUID().uuidString)"
         do {
@@ -82,7 +85,7 @@ public struct GitMirror: Sendable {
         // Scoped so the repository is closed before the directory is renamed.
         func populate() throws(GitError) -> GitObjectID {
             let repository = try GitRepository(path: temporary)
-            try fetch(into: repository, source: source, existing: false)
+            try fetch(into: repository, source: source, credentials: credentials, existing: false)
             let commit = try resolve(source, in: repository)
             try verify(commit, in: repository, source: source)
             return commit
@@ -108,7 +111,7 @@ public struct GitMirror: Sendable {
     /// Fetches heads and tags onto themselves, pruning what the remote deleted. `existing`
     /// says whether object-database errors mean our mirror is damaged (and worth recloning)
     /// or the remote sent garbage (which a fresh clone would only repeat).
-    private func fetch(into repository: GitRepository, source: GitSource, existing: Bool) throws(GitError) {
+    private func fetch(into repository: GitRepository, source: GitSource, credentials: GitCredentials, existing: Bool) throws(GitError) {
         var remote: OpaquePointer?
         var rc = git_remote_create_anonymous(&remote, repository.pointer, source.url)
         guard rc == 0, let remote else { throw LibGit2.error(rc, step: .fetch, url: source.url, ref: source.ref.description, code: .invalidSource) }
@@ -119,16 +122,22 @@ public struct GitMirror: Sendable {
         options.prune = GIT_FETCH_PRUNE
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.update_fetchhead = 0
+        let prompt = CredentialPrompt(credentials)
+        options.callbacks.credentials = CredentialPrompt.callback
+        options.callbacks.payload = Unmanaged.passUnretained(prompt).toOpaque()
 
         let refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
         var cStrings: [UnsafeMutablePointer<CChar>?] = refspecs.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
-        rc = cStrings.withUnsafeMutableBufferPointer { buffer in
-            var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
-            return git_remote_fetch(remote, &array, &options, "baton: fetch")
+        rc = withExtendedLifetime(prompt) {
+            cStrings.withUnsafeMutableBufferPointer { buffer in
+                var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+                return git_remote_fetch(remote, &array, &options, "baton: fetch")
+            }
         }
         guard rc == 0 else {
             var error = LibGit2.error(rc, step: .fetch, url: source.url, ref: source.ref.description)
+            if let secret = credentials.secret { error.message = error.message.replacingAll(secret, with: "***") }
             if existing, let klass = error.libgit2Class, Self.isLocalDamage(klass) { error.code = .corruptMirror }
             throw error
         }
