@@ -12,9 +12,13 @@ import Foundation
 public struct GitMirror: Sendable {
     /// Baton's state directory; mirrors live in its `git/` folder.
     public let stateDirectory: String
+    /// The most a fetch may take, connection included; past it the fetch fails with a
+    /// transient `timeout` error. Nil waits forever (tests only).
+    public let fetchTimeout: TimeInterval?
 
-    public init(stateDirectory: String) {
+    public init(stateDirectory: String, fetchTimeout: TimeInterval? = 60) {
         self.stateDirectory = stateDirectory
+        self.fetchTimeout = fetchTimeout
     }
 
     /// `<state>/git/<first 32 hex digits of SHA-256(url)>`: stable across restarts, free of
@@ -130,9 +134,11 @@ public struct GitMirror: Sendable {
         var cStrings: [UnsafeMutablePointer<CChar>?] = refspecs.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
         rc = withExtendedLifetime(prompt) {
-            cStrings.withUnsafeMutableBufferPointer { buffer in
-                var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
-                return git_remote_fetch(remote, &array, &options, "baton: fetch")
+            DeadlineStream.withDeadline(fetchTimeout) {
+                cStrings.withUnsafeMutableBufferPointer { buffer in
+                    var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+                    return git_remote_fetch(remote, &array, &options, "baton: fetch")
+                }
             }
         }
         guard rc == 0 else {

@@ -7,6 +7,7 @@ enum LibGit2 {
     /// (objects may outlive any owner we could name).
     private static let initialized: Bool = {
         git_libgit2_init()
+        DeadlineStream.register()
         return true
     }()
 
@@ -42,6 +43,7 @@ enum LibGit2 {
         if rc == GIT_EAUTH.rawValue { return .authentication }
         if rc == GIT_ECERTIFICATE.rawValue { return .certificate }
         let lower = message.lowercased()
+        if lower.contains("timed out") { return .timeout }
         if isClass(klass, GIT_ERROR_HTTP) || isClass(klass, GIT_ERROR_NET) {
             if lower.contains("authentication") || lower.contains("401") || lower.contains("403") { return .authentication }
             // git-daemon's and http's "no such repository" arrive as remote errors.

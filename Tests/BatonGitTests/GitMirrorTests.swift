@@ -169,6 +169,22 @@ import Testing
         #expect(!error.description.contains("s3cret"))
     }
 
+    @Test(arguments: ["git", "http"])
+    func aRemoteThatNeverAnswersTimesOutAsTransient(scheme: String) throws {
+        let temp = try TemporaryDirectory()
+        let listener = try SilentListener()
+        let mirror = GitMirror(stateDirectory: temp.sub("state"), fetchTimeout: 0.5)
+        let start = Date()
+        let error = try #require(throws: GitError.self) {
+            try mirror.sync(GitSource(url: "\(scheme)://127.0.0.1:\(listener.port)/repo.git"))
+        }
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(error.code == .timeout, "\(error)")
+        #expect(error.isTransient)
+        #expect(error.step == .fetch)
+        #expect(elapsed >= 0.5 && elapsed < 10, "took \(elapsed) s")
+    }
+
     enum Damage: String, CaseIterable, Sendable {
         case garbageInRef, truncatedPack, missingObjects
     }
