@@ -3,6 +3,9 @@
 public struct FetchResult: Sendable, Hashable {
     /// The commit the ref resolved to after the fetch.
     public var commit: GitObjectID
+    /// How `commit` relates to the `lastApplied` commit passed to `sync` (`fastForward` when
+    /// none was passed).
+    public var movement: Movement
     /// The bare mirror on disk; open it with `GitRepository(path:)` to read the commit.
     public var mirrorPath: String
     /// True when the mirror was cloned in this call (first use, or after a recovery).

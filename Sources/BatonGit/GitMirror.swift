@@ -34,21 +34,33 @@ public struct GitMirror: Sendable {
     /// broken pack) is moved aside and cloned afresh; the result says so in `recovery`.
     ///
     /// `credentials` answer an HTTP(S) remote that asks for them; they never appear in the
-    /// result or in an error.
-    public func sync(_ source: GitSource, credentials: GitCredentials = .none) throws(GitError) -> FetchResult {
+    /// result or in an error. `lastApplied` is the commit Baton last applied from this
+    /// source, if any; the result says how the new commit relates to it.
+    public func sync(_ source: GitSource, lastApplied: GitObjectID? = nil, credentials: GitCredentials = .none) throws(GitError) -> FetchResult {
         LibGit2.ensureInitialized()
         let path = mirrorPath(for: source.url)
         var recovery: MirrorRecovery?
         if FileManager.default.fileExists(atPath: path) {
             do throws(GitError) {
                 let commit = try update(path: path, source: source, credentials: credentials)
-                return FetchResult(commit: commit, mirrorPath: path, cloned: false, recovery: nil)
+                return FetchResult(commit: commit, movement: try movement(from: lastApplied, to: commit, path: path, source: source),
+                                   mirrorPath: path, cloned: false, recovery: nil)
             } catch where error.code == .corruptMirror {
                 recovery = MirrorRecovery(movedTo: try moveAside(path, source: source), problem: error)
             }
         }
         let commit = try create(path: path, source: source, credentials: credentials)
-        return FetchResult(commit: commit, mirrorPath: path, cloned: true, recovery: recovery)
+        return FetchResult(commit: commit, movement: try movement(from: lastApplied, to: commit, path: path, source: source),
+                           mirrorPath: path, cloned: true, recovery: recovery)
+    }
+
+    private func movement(from lastApplied: GitObjectID?, to commit: GitObjectID, path: String, source: GitSource) throws(GitError) -> Movement {
+        guard let lastApplied else { return .fastForward }
+        do throws(GitError) {
+            return try GitRepository(path: path).movement(from: lastApplied, to: commit)
+        } catch {
+            throw error.inContext(source)
+        }
     }
 
     // MARK: - Steps

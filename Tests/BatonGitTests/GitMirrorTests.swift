@@ -19,8 +19,10 @@ import Testing
 
         try remote.write("manifests/b.json", FixtureRepository.manifest("b"))
         let second = try remote.commit("add b")
-        let fetched = try mirror.sync(source)
+        let fetched = try mirror.sync(source, lastApplied: cloned.commit)
         #expect(fetched.commit.hex == second)
+        #expect(fetched.movement == .fastForward)
+        #expect(try mirror.sync(source, lastApplied: fetched.commit).movement == .same)
         #expect(!fetched.cloned)
         #expect(fetched.mirrorPath == cloned.mirrorPath)
         let repository = try GitRepository(path: fetched.mirrorPath)
@@ -74,7 +76,8 @@ import Testing
         try remote.git("reset", "-q", "--hard", "HEAD~1")
         try remote.write("manifests/c.json", FixtureRepository.manifest("c"))
         try remote.commit("add c instead")
-        let after = try mirror.sync(source)
+        let after = try mirror.sync(source, lastApplied: before.commit)
+        #expect(after.movement == .rewind(oldCommitInMirror: true))
         let repository = try GitRepository(path: after.mirrorPath)
         #expect(try repository.movement(from: before.commit, to: after.commit) == .rewind(oldCommitInMirror: true))
     }
