@@ -92,6 +92,7 @@ public struct GitMirror: Sendable {
             throw GitError(code: .io, message: "cannot create \(parent): \(error.localizedDescription)", url: source.url, ref: source.ref.description, step: .createMirror)
         }
         defer { try? FileManager.default.removeItem(atPath: temporary) }
+        removeAbandonedClones(of: path)
 
         var raw: OpaquePointer?
         let rc = git_repository_init(&raw, temporary, 1)
@@ -121,6 +122,16 @@ public struct GitMirror: Sendable {
             return try repository.resolve(source.ref)
         } catch {
             throw error.inContext(source)
+        }
+    }
+
+    /// Removes temporary clones of this mirror left by a crash. Safe because syncs of one
+    /// source are serialised by the caller, so none of them can be in progress.
+    private func removeAbandonedClones(of path: String) {
+        let parent = (path as NSString).deletingLastPathComponent
+        let prefix = (path as NSString).lastPathComponent + ".tmp-"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+            try? FileManager.default.removeItem(atPath: "\(parent)/\(name)")
         }
     }
 

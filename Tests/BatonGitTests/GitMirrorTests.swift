@@ -54,6 +54,17 @@ import Testing
         #expect(try mirror.sync(source).commit.hex == second)
     }
 
+    @Test func anAbandonedCloneIsClearedOnTheNextFirstSync() throws {
+        let temp = try TemporaryDirectory()
+        let remote = try FixtureRepository(at: temp.sub("remote"))
+        try remote.commit("one")
+        let mirror = GitMirror(stateDirectory: temp.sub("state"))
+        let abandoned = mirror.mirrorPath(for: remote.path) + ".tmp-crashed"
+        try FileManager.default.createDirectory(atPath: abandoned + "/objects", withIntermediateDirectories: true)
+        _ = try mirror.sync(GitSource(url: remote.path))
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+    }
+
     @Test func fetchesOverFileURL() throws {
         let temp = try TemporaryDirectory()
         let remote = try FixtureRepository(at: temp.sub("remote"))
