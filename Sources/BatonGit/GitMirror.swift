@@ -8,7 +8,9 @@ import Foundation
 /// deleted there is gone here, and a force-push moves the ref backwards as it did there.
 ///
 /// Callers serialise syncs of one source (the reconciler does one pass per source at a
-/// time); different sources can sync in parallel since they share no files.
+/// time); different sources can sync in parallel since they share no files. `sync` blocks
+/// its thread for up to `fetchTimeout` (libgit2 is synchronous), so async callers should run
+/// it on a thread of their own rather than on the cooperative pool.
 public struct GitMirror: Sendable {
     /// Baton's state directory; mirrors live in its `git/` folder.
     public let stateDirectory: String
