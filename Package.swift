@@ -21,6 +21,9 @@ let package = Package(
         ),
         // The manifest language: pure, no I/O beyond the bytes it is handed, no clocks.
         .target(name: "BatonManifest"),
+        // The Git layer: fetch, read trees, diff, history, attribution, exported trees. Never
+        // shells out to `git`; everything goes through libgit2.
+        .target(name: "BatonGit", dependencies: ["CGit2", "BatonManifest"]),
         .executableTarget(
             name: "baton",
             dependencies: [
@@ -45,6 +48,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "CGit2Tests", dependencies: ["CGit2"]),
+        .testTarget(name: "BatonGitTests", dependencies: ["BatonGit"]),
         .testTarget(name: "CLITests", dependencies: ["BatonManifest"]),
     ],
     swiftLanguageModes: [.v6]

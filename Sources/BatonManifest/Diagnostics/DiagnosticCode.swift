@@ -22,6 +22,13 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let duplicateKey = DiagnosticCode(rawValue: "duplicate-key")
     /// A file Baton cannot read at all (permissions, a directory named `.json`).
     public static let unreadable = DiagnosticCode(rawValue: "unreadable")
+    /// A symbolic link under the manifests path of a Git source. Not followed: its target
+    /// could lie outside the repository, and what a manifest says must be what the commit
+    /// says.
+    public static let symlink = DiagnosticCode(rawValue: "symlink")
+    /// A submodule (gitlink) under the manifests path of a Git source. Not fetched: its
+    /// manifests would change without a commit in this repository.
+    public static let submodule = DiagnosticCode(rawValue: "submodule")
 
     // Shape.
     /// A field the manifest language does not have (often a typo; a suggestion follows).

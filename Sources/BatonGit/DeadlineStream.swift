@@ -1,0 +1,204 @@
+import CGit2
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// libgit2's TCP stream, replaced by one whose connect, read and write give up at a deadline.
+///
+/// libgit2 1.5 has no socket timeout option, and a remote that accepts a connection and then
+/// says nothing would block a fetch forever. Registered once as libgit2's standard stream,
+/// it carries git://, http:// and (under libgit2's TLS layer, which wraps the standard
+/// stream) https://. The deadline belongs to the thread running the fetch: libgit2 runs a
+/// fetch synchronously on the caller's thread, so `GitMirror` sets it around
+/// `git_remote_fetch` and every stream opened meanwhile inherits it. Without a deadline the
+/// stream waits as long as the plain socket would.
+enum DeadlineStream {
+    private static let deadlineKey = "baton.git.fetchDeadline"
+
+    /// Runs `body` with a deadline for every stream it opens on this thread.
+    static func withDeadline<T>(_ seconds: TimeInterval?, _ body: () -> T) -> T {
+        guard let seconds else { return body() }
+        let dictionary = Thread.current.threadDictionary
+        let previous = dictionary[deadlineKey]
+        dictionary[deadlineKey] = NSNumber(value: monotonicNow() + seconds)
+        defer { dictionary[deadlineKey] = previous }
+        return body()
+    }
+
+    static func register() {
+        var registration = git_stream_registration()
+        registration.version = 1  // GIT_STREAM_VERSION
+        registration.`init` = { out, host, port in
+            guard let out, let host, let port else { return -1 }
+            out.pointee = DeadlineStream.makeStream(host: String(cString: host), port: String(cString: port))
+            return 0
+        }
+        registration.wrap = nil
+        git_stream_register(GIT_STREAM_STANDARD, &registration)
+    }
+
+    /// The per-stream state libgit2 does not know about, kept after the `git_stream` in
+    /// one allocation.
+    private final class State {
+        let host: String
+        let port: String
+        let deadline: Double?
+        var fd: Int32 = -1
+
+        init(host: String, port: String, deadline: Double?) {
+            self.host = host
+            self.port = port
+            self.deadline = deadline
+        }
+
+        /// Milliseconds left for `poll`, -1 for no deadline, nil when it has passed.
+        var remainingMilliseconds: Int32? {
+            guard let deadline else { return -1 }
+            let left = deadline - monotonicNow()
+            return left <= 0 ? nil : Int32(min(left * 1000, Double(Int32.max)).rounded(.up))
+        }
+
+        func timedOut(_ what: String) -> Int32 {
+            git_error_set_str(Int32(bitPattern: GIT_ERROR_NET.rawValue), "\(what) \(host):\(port) timed out")
+            return -1
+        }
+    }
+
+    private static let stateOffset = (MemoryLayout<git_stream>.stride + 15) & ~15
+
+    private static func streamState(_ stream: UnsafeMutablePointer<git_stream>?) -> State {
+        let raw = UnsafeMutableRawPointer(stream!).advanced(by: stateOffset)
+        return Unmanaged<State>.fromOpaque(raw.load(as: UnsafeMutableRawPointer.self)).takeUnretainedValue()
+    }
+
+    private static func makeStream(host: String, port: String) -> UnsafeMutablePointer<git_stream> {
+        let deadline = (Thread.current.threadDictionary[deadlineKey] as? NSNumber)?.doubleValue
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: stateOffset + MemoryLayout<UnsafeMutableRawPointer>.stride, alignment: 16)
+        let stream = raw.bindMemory(to: git_stream.self, capacity: 1)
+        stream.initialize(to: git_stream())
+        stream.pointee.version = 1
+        stream.pointee.encrypted = 0
+        stream.pointee.proxy_support = 0
+        stream.pointee.connect = { stream in DeadlineStream.connect(DeadlineStream.streamState(stream)) }
+        stream.pointee.certificate = nil
+        stream.pointee.set_proxy = nil
+        stream.pointee.read = { stream, buffer, length in DeadlineStream.read(DeadlineStream.streamState(stream), buffer, length) }
+        stream.pointee.write = { stream, data, length, _ in DeadlineStream.write(DeadlineStream.streamState(stream), data, length) }
+        stream.pointee.close = { stream in
+            let state = DeadlineStream.streamState(stream)
+            if state.fd >= 0 { Glibc.close(state.fd); state.fd = -1 }
+            return 0
+        }
+        stream.pointee.free = { stream in
+            guard let stream else { return }
+            let raw = UnsafeMutableRawPointer(stream)
+            let state = Unmanaged<State>.fromOpaque(raw.advanced(by: DeadlineStream.stateOffset).load(as: UnsafeMutableRawPointer.self))
+            if state.takeUnretainedValue().fd >= 0 { Glibc.close(state.takeUnretainedValue().fd) }
+            state.release()
+            stream.deinitialize(count: 1)
+            raw.deallocate()
+        }
+        let state = Unmanaged.passRetained(State(host: host, port: port, deadline: deadline)).toOpaque()
+        raw.advanced(by: stateOffset).storeBytes(of: state, as: UnsafeMutableRawPointer.self)
+        return stream
+    }
+
+    private static func connect(_ state: State) -> Int32 {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let resolved = getaddrinfo(state.host, state.port, &hints, &list)
+        guard resolved == 0, let list else {
+            git_error_set_str(Int32(bitPattern: GIT_ERROR_NET.rawValue), "failed to resolve address for \(state.host): \(String(cString: gai_strerror(resolved)))")
+            return -1
+        }
+        defer { freeaddrinfo(list) }
+        var lastError: Int32 = ECONNREFUSED
+        var cursor: UnsafeMutablePointer<addrinfo>? = list
+        while let info = cursor {
+            cursor = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), info.pointee.ai_protocol)
+            guard fd >= 0 else { lastError = errno; continue }
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            if Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 {
+                state.fd = fd
+                return 0
+            }
+            guard errno == EINPROGRESS else { lastError = errno; Glibc.close(fd); continue }
+            switch wait(fd, for: Int16(POLLOUT), state) {
+            case .ready:
+                var error: Int32 = 0
+                var length = socklen_t(MemoryLayout<Int32>.size)
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+                if error == 0 {
+                    state.fd = fd
+                    return 0
+                }
+                lastError = error
+                Glibc.close(fd)
+            case .timedOut:
+                Glibc.close(fd)
+                return state.timedOut("connecting to")
+            case .failed(let error):
+                lastError = error
+                Glibc.close(fd)
+            }
+        }
+        git_error_set_str(Int32(bitPattern: GIT_ERROR_OS.rawValue), "failed to connect to \(state.host): \(String(cString: strerror(lastError)))")
+        return -1
+    }
+
+    private static func read(_ state: State, _ buffer: UnsafeMutableRawPointer?, _ length: Int) -> Int {
+        while true {
+            let count = recv(state.fd, buffer, length, 0)
+            if count >= 0 { return count }
+            guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else { return osError("reading from", state) }
+            if errno == EINTR { continue }
+            switch wait(state.fd, for: Int16(POLLIN), state) {
+            case .ready: continue
+            case .timedOut: return Int(state.timedOut("reading from"))
+            case .failed: return osError("reading from", state)
+            }
+        }
+    }
+
+    private static func write(_ state: State, _ data: UnsafePointer<CChar>?, _ length: Int) -> Int {
+        while true {
+            let count = send(state.fd, data, length, Int32(MSG_NOSIGNAL))
+            if count >= 0 { return count }
+            guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else { return osError("writing to", state) }
+            if errno == EINTR { continue }
+            switch wait(state.fd, for: Int16(POLLOUT), state) {
+            case .ready: continue
+            case .timedOut: return Int(state.timedOut("writing to"))
+            case .failed: return osError("writing to", state)
+            }
+        }
+    }
+
+    private enum Wait { case ready, timedOut, failed(Int32) }
+
+    private static func wait(_ fd: Int32, for events: Int16, _ state: State) -> Wait {
+        while true {
+            guard let milliseconds = state.remainingMilliseconds else { return .timedOut }
+            var descriptor = pollfd(fd: fd, events: events, revents: 0)
+            let ready = poll(&descriptor, 1, milliseconds)
+            if ready > 0 { return .ready }
+            if ready == 0 { return .timedOut }
+            if errno != EINTR { return .failed(errno) }
+        }
+    }
+
+    private static func osError(_ what: String, _ state: State) -> Int {
+        git_error_set_str(Int32(bitPattern: GIT_ERROR_OS.rawValue), "\(what) \(state.host): \(String(cString: strerror(errno)))")
+        return -1
+    }
+
+    static func monotonicNow() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,129 @@
+import BatonManifest
+import CGit2
+
+extension GitRepository {
+    /// Lists and reads every manifest under `manifestsPath` at `commit`.
+    ///
+    /// Which files count is `ManifestPath.isManifest` on the path relative to the manifests
+    /// folder (`*.json`, nothing hidden), the same rule `baton validate` applies to a
+    /// directory. Symbolic links and submodules anywhere under the folder (outside hidden
+    /// folders) are errors whatever their name, since a linked folder could hold manifests.
+    public func manifests(at commit: GitObjectID, under manifestsPath: String = "manifests") throws(GitError) -> ManifestSnapshot {
+        let manifestsPath = GitSource.normalize(manifestsPath)
+        let root = try lookupTree(ofCommit: commit, step: .readTree)
+        defer { git_tree_free(root) }
+        var snapshot = ManifestSnapshot(commit: commit, manifestsPath: manifestsPath, manifestsPathExists: false, blobs: [], diagnostics: [])
+
+        if manifestsPath.isEmpty {
+            snapshot.manifestsPathExists = true
+            try collect(tree: root, relative: "", snapshot: &snapshot)
+            return snapshot.sorted()
+        }
+        var entry: OpaquePointer?
+        let rc = git_tree_entry_bypath(&entry, root, manifestsPath)
+        if rc == GIT_ENOTFOUND.rawValue { return snapshot }
+        guard rc == 0, let entry else { throw LibGit2.error(rc, step: .readTree, ref: commit.hex) }
+        defer { git_tree_entry_free(entry) }
+        switch git_tree_entry_filemode(entry) {
+        case GIT_FILEMODE_TREE:
+            snapshot.manifestsPathExists = true
+            let tree = try lookupTree(git_tree_entry_id(entry), path: manifestsPath)
+            defer { git_tree_free(tree) }
+            try collect(tree: tree, relative: "", snapshot: &snapshot)
+        case GIT_FILEMODE_LINK:
+            snapshot.manifestsPathExists = true
+            snapshot.diagnostics.append(Self.symlinkDiagnostic(manifestsPath))
+        case GIT_FILEMODE_COMMIT:
+            snapshot.manifestsPathExists = true
+            snapshot.diagnostics.append(Self.submoduleDiagnostic(manifestsPath))
+        default:
+            break  // a plain file where the folder should be: as good as missing
+        }
+        return snapshot.sorted()
+    }
+
+    /// Reads a blob's bytes.
+    public func blob(_ id: GitObjectID) throws(GitError) -> [UInt8] {
+        var oid = id.oid
+        var blob: OpaquePointer?
+        let rc = git_blob_lookup(&blob, pointer, &oid)
+        guard rc == 0, let blob else { throw LibGit2.error(rc, step: .readTree, ref: id.hex).withMessagePrefix("blob \(id.short): ") }
+        defer { git_blob_free(blob) }
+        let size = Int(git_blob_rawsize(blob))
+        guard size > 0, let content = git_blob_rawcontent(blob) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: content, count: size))
+    }
+
+    private func collect(tree: OpaquePointer, relative: String, snapshot: inout ManifestSnapshot) throws(GitError) {
+        let base = snapshot.manifestsPath
+        for index in 0..<git_tree_entrycount(tree) {
+            guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+            let name = String(cString: git_tree_entry_name(entry))
+            // Hidden files and folders are never manifests, nor is anything inside them.
+            if name.hasPrefix(".") { continue }
+            let relativePath = relative.isEmpty ? name : "\(relative)/\(name)"
+            let path = base.isEmpty ? relativePath : "\(base)/\(relativePath)"
+            switch git_tree_entry_filemode(entry) {
+            case GIT_FILEMODE_TREE:
+                let subtree = try lookupTree(git_tree_entry_id(entry), path: path)
+                defer { git_tree_free(subtree) }
+                try collect(tree: subtree, relative: relativePath, snapshot: &snapshot)
+            case GIT_FILEMODE_LINK:
+                snapshot.diagnostics.append(Self.symlinkDiagnostic(path))
+            case GIT_FILEMODE_COMMIT:
+                snapshot.diagnostics.append(Self.submoduleDiagnostic(path))
+            default:
+                guard ManifestPath.isManifest(relativePath) else { continue }
+                let id = GitObjectID(git_tree_entry_id(entry))
+                let size = try blobSize(id, path: path)
+                if size > JSONReader.maximumSize {
+                    snapshot.diagnostics.append(Diagnostic(
+                        file: path, line: 1, column: 1, pointer: "", severity: .error, code: .tooLarge,
+                        message: "file is \(size) bytes; a manifest may be at most \(JSONReader.maximumSize) bytes (1 MiB)"))
+                    continue
+                }
+                snapshot.blobs.append(ManifestBlob(path: path, id: id, bytes: try blob(id)))
+            }
+        }
+    }
+
+    /// The size from the object header, so an oversized blob is refused without reading it.
+    private func blobSize(_ id: GitObjectID, path: String) throws(GitError) -> Int {
+        var odb: OpaquePointer?
+        var rc = git_repository_odb(&odb, pointer)
+        guard rc == 0, let odb else { throw LibGit2.error(rc, step: .readTree) }
+        defer { git_odb_free(odb) }
+        var size = 0
+        var type = GIT_OBJECT_ANY
+        var oid = id.oid
+        rc = git_odb_read_header(&size, &type, odb, &oid)
+        guard rc == 0 else { throw LibGit2.error(rc, step: .readTree, ref: id.hex).withMessagePrefix("\(path): ") }
+        return size
+    }
+
+    func lookupTree(_ id: UnsafePointer<git_oid>, path: String) throws(GitError) -> OpaquePointer {
+        var tree: OpaquePointer?
+        let rc = git_tree_lookup(&tree, pointer, id)
+        guard rc == 0, let tree else { throw LibGit2.error(rc, step: .readTree).withMessagePrefix("\(path): ") }
+        return tree
+    }
+
+    static func symlinkDiagnostic(_ path: String) -> Diagnostic {
+        Diagnostic(file: path, line: 1, column: 1, pointer: "", severity: .error, code: .symlink,
+                   message: "a symbolic link under the manifests path is not followed; commit the file itself")
+    }
+
+    static func submoduleDiagnostic(_ path: String) -> Diagnostic {
+        Diagnostic(file: path, line: 1, column: 1, pointer: "", severity: .error, code: .submodule,
+                   message: "a submodule under the manifests path is not read; commit its manifests in this repository")
+    }
+}
+
+extension ManifestSnapshot {
+    fileprivate func sorted() -> ManifestSnapshot {
+        var copy = self
+        copy.blobs.sort { $0.path < $1.path }
+        copy.diagnostics.sort()
+        return copy
+    }
+}

@@ -1,0 +1,196 @@
+import CGit2
+import Foundation
+
+/// Read-only copies of commit trees under `<state>/trees/<tree id>/`, where runs execute the
+/// code of their own commit (never a moving checkout).
+///
+/// Shared by tree id: commits that differ only in message, or a revert back to an earlier
+/// state, reuse one copy. Each copy is written into a temporary directory beside the others
+/// and renamed into place, so a reader either finds a complete tree or none.
+public struct TreeStore: Sendable {
+    public let stateDirectory: String
+
+    public init(stateDirectory: String) {
+        self.stateDirectory = stateDirectory
+    }
+
+    /// `<state>/trees`.
+    public var root: String { "\(stateDirectory)/trees" }
+
+    /// Where the tree with this id lives once exported.
+    public func path(for treeID: GitObjectID) -> String { "\(root)/\(treeID.hex)" }
+
+    /// Materialises the whole tree of `commit` (not only the manifests: tasks run the
+    /// repository's scripts). Directories and executables end up 0555, other files 0444.
+    /// Symbolic links are kept only when their target stays inside the tree (checked on the
+    /// link's text; a link to another link is not followed further), submodules are left
+    /// out; both are listed in `skipped`.
+    public func export(commit: GitObjectID, from repository: GitRepository) throws(GitError) -> ExportedTree {
+        let treeID = try repository.treeID(ofCommit: commit)
+        let destination = path(for: treeID)
+        if FileManager.default.fileExists(atPath: destination) {
+            return ExportedTree(treeID: treeID, path: destination, created: false, skipped: [])
+        }
+        let temporary = "\(root)/.tmp-\(treeID.short)-\(UUID().uuidString)"
+        do {
+            try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
+        } catch {
+            throw GitError(code: .io, message: "cannot create \(temporary): \(error.localizedDescription)", ref: commit.hex, step: .exportTree)
+        }
+        var skipped: [SkippedEntry] = []
+        do throws(GitError) {
+            let tree = try repository.lookupTree(ofCommit: commit, step: .exportTree)
+            defer { git_tree_free(tree) }
+            try write(tree, to: temporary, relative: [], repository: repository, skipped: &skipped)
+            try setMode(temporary, 0o555)
+        } catch {
+            Self.removeTree(temporary)
+            throw error.withRef(commit.hex)
+        }
+        if rename(temporary, destination) != 0 {
+            let code = errno
+            Self.removeTree(temporary)
+            // Another exporter won the race: its copy is identical.
+            if FileManager.default.fileExists(atPath: destination) {
+                return ExportedTree(treeID: treeID, path: destination, created: false, skipped: [])
+            }
+            throw GitError(code: .io, message: "cannot rename \(temporary) into place: \(String(cString: strerror(code)))", ref: commit.hex, step: .exportTree)
+        }
+        return ExportedTree(treeID: treeID, path: destination, created: true, skipped: skipped.sorted { $0.path < $1.path })
+    }
+
+    /// Removes every exported tree not in `live`, and temporary directories older than
+    /// `staleAfter` (left by a crash; younger ones may be exports in progress). Returns the
+    /// tree ids removed.
+    @discardableResult
+    public func collectGarbage(keeping live: Set<GitObjectID>, staleAfter: TimeInterval = 3600) throws(GitError) -> [GitObjectID] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: root)
+        } catch {
+            if !FileManager.default.fileExists(atPath: root) { return [] }
+            throw GitError(code: .io, message: "cannot list \(root): \(error.localizedDescription)", step: .collectGarbage)
+        }
+        var removed: [GitObjectID] = []
+        for name in names.sorted() {
+            let full = "\(root)/\(name)"
+            if let id = GitObjectID(hex: name) {
+                guard !live.contains(id) else { continue }
+                guard Self.removeTree(full) else {
+                    throw GitError(code: .io, message: "cannot remove \(full)", ref: id.hex, step: .collectGarbage)
+                }
+                removed.append(id)
+            } else if name.hasPrefix(".tmp-") {
+                let modified = (try? FileManager.default.attributesOfItem(atPath: full)[.modificationDate] as? Date) ?? Date()
+                if Date().timeIntervalSince(modified) > staleAfter { Self.removeTree(full) }
+            }
+        }
+        return removed
+    }
+
+    // MARK: - Writing
+
+    private func write(_ tree: OpaquePointer, to directory: String, relative: [String], repository: GitRepository, skipped: inout [SkippedEntry]) throws(GitError) {
+        for index in 0..<git_tree_entrycount(tree) {
+            guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+            let name = String(cString: git_tree_entry_name(entry))
+            let target = "\(directory)/\(name)"
+            let components = relative + [name]
+            let path = components.joined(separator: "/")
+            switch git_tree_entry_filemode(entry) {
+            case GIT_FILEMODE_TREE:
+                guard mkdir(target, 0o755) == 0 else { throw Self.posixError("mkdir", path) }
+                let subtree = try repository.lookupTree(git_tree_entry_id(entry), path: path)
+                defer { git_tree_free(subtree) }
+                try write(subtree, to: target, relative: components, repository: repository, skipped: &skipped)
+                try setMode(target, 0o555)
+            case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
+                let executable = git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE
+                try writeBlob(git_tree_entry_id(entry), to: target, path: path, mode: executable ? 0o555 : 0o444, repository: repository)
+            case GIT_FILEMODE_LINK:
+                let linkTarget = String(decoding: try repository.blob(GitObjectID(git_tree_entry_id(entry))), as: UTF8.self)
+                guard Self.staysInside(linkTarget, from: relative) else {
+                    skipped.append(SkippedEntry(path: path, reason: .symlinkOutsideTree(target: linkTarget)))
+                    continue
+                }
+                guard symlink(linkTarget, target) == 0 else { throw Self.posixError("symlink", path) }
+            case GIT_FILEMODE_COMMIT:
+                skipped.append(SkippedEntry(path: path, reason: .submodule))
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Writes straight from libgit2's buffer; the file is created with its final read-only
+    /// mode, which does not stop writing through the descriptor just opened.
+    private func writeBlob(_ id: UnsafePointer<git_oid>, to target: String, path: String, mode: mode_t, repository: GitRepository) throws(GitError) {
+        var blob: OpaquePointer?
+        let rc = git_blob_lookup(&blob, repository.pointer, id)
+        guard rc == 0, let blob else { throw LibGit2.error(rc, step: .exportTree).withMessagePrefix("\(path): ") }
+        defer { git_blob_free(blob) }
+        let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw Self.posixError("open", path) }
+        defer { close(fd) }
+        var remaining = Int(git_blob_rawsize(blob))
+        guard remaining > 0, var cursor = git_blob_rawcontent(blob) else { return }
+        while remaining > 0 {
+            let written = Foundation.write(fd, cursor, remaining)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Self.posixError("write", path)
+            }
+            remaining -= written
+            cursor = cursor.advanced(by: written)
+        }
+    }
+
+    private func setMode(_ path: String, _ mode: mode_t) throws(GitError) {
+        guard chmod(path, mode) == 0 else { throw Self.posixError("chmod", path) }
+    }
+
+    /// True when `target`, read relative to the folder holding the link (`from`, components
+    /// from the tree's root), never climbs above the root. Absolute targets always escape.
+    static func staysInside(_ target: String, from folder: [String]) -> Bool {
+        guard !target.isEmpty, !target.hasPrefix("/") else { return false }
+        var depth = folder.count
+        for component in target.split(separator: "/", omittingEmptySubsequences: true) {
+            switch component {
+            case ".": continue
+            case "..":
+                depth -= 1
+                if depth < 0 { return false }
+            default: depth += 1
+            }
+        }
+        return true
+    }
+
+    /// Makes every directory writable again (files need not be: unlinking only needs the
+    /// folder's permission), then removes the whole tree. Symbolic links are never followed.
+    @discardableResult
+    static func removeTree(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return true }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            chmod(path, 0o755)
+            if let children = try? FileManager.default.contentsOfDirectory(atPath: path) {
+                for child in children { removeTree("\(path)/\(child)") }
+            }
+            return rmdir(path) == 0
+        }
+        return unlink(path) == 0
+    }
+
+    private static func posixError(_ call: String, _ path: String) -> GitError {
+        GitError(code: .io, message: "\(call) \(path): \(String(cString: strerror(errno)))", step: .exportTree)
+    }
+}
+
+extension GitError {
+    func withRef(_ ref: String) -> GitError {
+        var copy = self
+        copy.ref = copy.ref ?? ref
+        return copy
+    }
+}

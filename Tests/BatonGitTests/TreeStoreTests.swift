@@ -1,0 +1,136 @@
+import BatonGit
+import Foundation
+import Testing
+
+@Suite struct TreeStoreTests {
+    private func mode(_ path: String) throws -> Int {
+        try (FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int).map { $0 & 0o777 } ?? -1
+    }
+
+    private func fixtureWithScripts() throws -> (MirroredFixture, GitRepository, GitObjectID) {
+        let fixture = try MirroredFixture()
+        let remote = fixture.remote
+        try remote.write("manifests/etl.json", FixtureRepository.manifest("etl"))
+        try remote.write("etl/extract.sh", "#!/bin/sh\necho extract\n", executable: true)
+        try remote.write("etl/lib/helpers.py", "print('hi')\n")
+        try remote.symlink("etl/current.sh", to: "extract.sh")
+        try remote.symlink("etl/lib/up.py", to: "../../manifests/etl.json")
+        try remote.symlink("escape-relative", to: "../../outside")
+        try remote.symlink("etl/escape-absolute", to: "/etc/passwd")
+        let library = try FixtureRepository(at: fixture.temp.sub("library"))
+        try library.commit("library")
+        try remote.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", library.path, "vendor/lib")
+        try remote.commit("scripts")
+        let (repository, commit) = try fixture.sync()
+        return (fixture, repository, commit)
+    }
+
+    @Test func exportsTheWholeTreeReadOnlyWithModesAndSafeSymlinks() throws {
+        let (fixture, repository, commit) = try fixtureWithScripts()
+        let store = TreeStore(stateDirectory: fixture.temp.sub("state"))
+        let exported = try store.export(commit: commit, from: repository)
+
+        #expect(exported.created)
+        #expect(exported.treeID.hex == (try fixture.remote.revParse("\(commit.hex)^{tree}")))
+        #expect(exported.path == store.root + "/" + exported.treeID.hex)
+        let root = exported.path
+        #expect(try String(contentsOfFile: root + "/etl/extract.sh", encoding: .utf8) == "#!/bin/sh\necho extract\n")
+        #expect(try mode(root + "/etl/extract.sh") == 0o555)
+        #expect(try mode(root + "/etl/lib/helpers.py") == 0o444)
+        #expect(try mode(root + "/manifests/etl.json") == 0o444)
+        #expect(try mode(root) == 0o555)
+        #expect(try mode(root + "/etl/lib") == 0o555)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/etl/current.sh") == "extract.sh")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: root + "/etl/lib/up.py") == "../../manifests/etl.json")
+        #expect(!FileManager.default.fileExists(atPath: root + "/escape-relative"))
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/etl/escape-absolute")) == nil)
+        #expect(exported.skipped == [
+            SkippedEntry(path: "escape-relative", reason: .symlinkOutsideTree(target: "../../outside")),
+            SkippedEntry(path: "etl/escape-absolute", reason: .symlinkOutsideTree(target: "/etc/passwd")),
+            SkippedEntry(path: "vendor/lib", reason: .submodule),
+        ])
+        // Nothing half-written is left beside the finished tree.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root) == [exported.treeID.hex])
+    }
+
+    @Test func treesAreSharedByIDAndASecondExportIsANoOp() throws {
+        let fixture = try MirroredFixture()
+        try fixture.remote.write("run.sh", "echo\n", executable: true)
+        let first = try fixture.remote.commit("one")
+        let second = try fixture.remote.commit("same tree, new message")
+        let (repository, _) = try fixture.sync()
+        let store = TreeStore(stateDirectory: fixture.temp.sub("state"))
+
+        let a = try store.export(commit: fixture.id(first), from: repository)
+        let b = try store.export(commit: fixture.id(second), from: repository)
+        #expect(a.created && !b.created)
+        #expect(a.path == b.path)
+    }
+
+    @Test func concurrentExportsOfOneTreeAgree() throws {
+        let fixture = try MirroredFixture()
+        for index in 0..<50 { try fixture.remote.write("files/\(index).txt", "\(index)\n") }
+        let commit = try fixture.remote.commit("many files")
+        let (repository, _) = try fixture.sync()
+        let mirrorPath = repository.path
+        let store = TreeStore(stateDirectory: fixture.temp.sub("state"))
+        let id = fixture.id(commit)
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            // One repository object per thread, as libgit2 requires.
+            let result = Result { try store.export(commit: id, from: GitRepository(path: mirrorPath)) }
+            results.append(result)
+        }
+        let exports = try results.all.map { try $0.get() }
+        #expect(exports.count == 4)
+        #expect(Set(exports.map(\.path)).count == 1)
+        #expect(exports.filter(\.created).count >= 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root).count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: exports[0].path + "/files").count == 50)
+    }
+
+    @Test func aFailedExportLeavesNothingBehind() throws {
+        let temp = try TemporaryDirectory()
+        let remote = try FixtureRepository(at: temp.sub("remote"))
+        try remote.write("a.txt", "a\n")
+        try remote.write("b.txt", "b\n")
+        let commit = try remote.commit("two files")
+        let blob = try remote.revParse("HEAD:b.txt")
+        try FileManager.default.removeItem(atPath: "\(remote.path)/.git/objects/\(blob.prefix(2))/\(blob.dropFirst(2))")
+        let store = TreeStore(stateDirectory: temp.sub("state"))
+
+        let error = try #require(throws: GitError.self) {
+            try store.export(commit: GitObjectID(hex: commit)!, from: GitRepository(path: remote.path))
+        }
+        #expect(error.step == .exportTree)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.root).isEmpty)
+    }
+
+    @Test func garbageCollectionKeepsOnlyLiveTrees() throws {
+        let fixture = try MirroredFixture()
+        try fixture.remote.write("run.sh", "echo 1\n", executable: true)
+        try fixture.remote.write("lib/x.txt", "x\n")
+        let first = try fixture.remote.commit("one")
+        try fixture.remote.write("run.sh", "echo 2\n", executable: true)
+        let second = try fixture.remote.commit("two")
+        let (repository, _) = try fixture.sync()
+        let store = TreeStore(stateDirectory: fixture.temp.sub("state"))
+        let old = try store.export(commit: fixture.id(first), from: repository)
+        let live = try store.export(commit: fixture.id(second), from: repository)
+
+        let removed = try store.collectGarbage(keeping: [live.treeID])
+        #expect(removed == [old.treeID])
+        #expect(!FileManager.default.fileExists(atPath: old.path))
+        #expect(FileManager.default.fileExists(atPath: live.path + "/run.sh"))
+        #expect(try store.collectGarbage(keeping: [live.treeID]).isEmpty)
+        #expect(try TreeStore(stateDirectory: fixture.temp.sub("nothing-yet")).collectGarbage(keeping: []).isEmpty)
+    }
+}
+
+/// Collects results from concurrent work.
+private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [Result<ExportedTree, any Error>] = []
+    func append(_ item: Result<ExportedTree, any Error>) { lock.withLock { items.append(item) } }
+    var all: [Result<ExportedTree, any Error>] { lock.withLock { items } }
+}
