@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // libgit2 (Debian `libgit2-dev`) through pkg-config; the Git engine of BatonGit.
@@ -23,7 +24,10 @@ let package = Package(
         .target(name: "BatonManifest"),
         // The Git layer: fetch, read trees, diff, history, attribution, exported trees. Never
         // shells out to `git`; everything goes through libgit2.
-        .target(name: "BatonGit", dependencies: ["CGit2", "BatonManifest"]),
+        .target(
+            name: "BatonGit",
+            dependencies: ["CGit2", "BatonManifest", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "baton",
             dependencies: [

@@ -1,4 +1,5 @@
 import CGit2
+import Crypto
 import Foundation
 
 /// Baton's local copies of its sources: one bare mirror per URL under `<state>/git/`.
@@ -26,7 +27,8 @@ public struct GitMirror: Sendable {
     /// `<state>/git/<first 32 hex digits of SHA-256(url)>`: stable across restarts, free of
     /// characters a file system could object to, and never reveals the URL's credentials.
     public func mirrorPath(for url: String) -> String {
-        "\(stateDirectory)/git/\(String(SHA256.hex(url).prefix(32)))"
+        let digest = SHA256.hash(data: Data(url.utf8)).map { String(format: "%02x", $0) }.joined()
+        return "\(stateDirectory)/git/\(digest.prefix(32))"
     }
 
     /// Brings the mirror of `source.url` up to date with the remote (creating it on first

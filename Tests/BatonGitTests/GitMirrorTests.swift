@@ -36,6 +36,9 @@ import Testing
         #expect(path != mirror.mirrorPath(for: "https://example.com/repo.git"))
         #expect(!path.contains("secret"))
         #expect(path.hasPrefix("/state/git/") && path.count == "/state/git/".count + 32)
+        // The name must never change between versions, or every upgrade would re-clone:
+        // SHA-256("abc") starts ba7816bf8f01cfea414140de5dae2223.
+        #expect(mirror.mirrorPath(for: "abc") == "/state/git/ba7816bf8f01cfea414140de5dae2223")
     }
 
     @Test func fetchesOverGitProtocolFromARealDaemon() throws {
