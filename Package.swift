@@ -32,6 +32,7 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "BatonManifest",
+                "BatonGit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

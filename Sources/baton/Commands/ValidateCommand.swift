@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonGit
 import BatonManifest
 import Foundation
 
@@ -14,36 +15,83 @@ struct ValidateCommand: ParsableCommand {
 
               manifests/sales.json:12:7: error: unknown field "retires" in task "load"; did you mean "retries"? [unknown-field] (at /tasks/2/retires)
 
-            Exit status: 0 when valid (warnings allowed), 1 when any error, 2 for a usage error.
+            With --repo, checks the manifests of a ref of a Git repository instead, exactly \
+            as the reconciler will read them (use it in CI against a pull request's branch). \
+            HTTPS credentials come from BATON_GIT_TOKEN, or BATON_GIT_USERNAME and \
+            BATON_GIT_PASSWORD.
+
+            Exit status: 0 when valid (warnings allowed), 1 when any error, 2 for a usage \
+            error, 3 when the repository could not be fetched.
             """)
 
     @Argument(help: "Manifest files or directories to check.")
-    var paths: [String] = ["manifests"]
+    var paths: [String] = []
+
+    @Option(name: .long, help: "A Git repository URL (or local path) to check instead of PATHs.")
+    var repo: String?
+
+    @Option(name: .long, help: "With --repo: a branch, refs/tags/NAME, or a 40-digit commit.")
+    var ref = "main"
+
+    @Option(name: .long, help: "With --repo: the manifests folder inside the repository.")
+    var path = "manifests"
+
+    @Option(name: .long, help: "With --repo: Baton's state directory, where the repository's mirror is kept (default $BATON_STATE or .baton).")
+    var state: String?
 
     @Flag(name: .long, help: "Print one JSON object with the result and every diagnostic, and nothing else.")
     var json = false
 
     func validate() throws {
+        if repo != nil {
+            guard paths.isEmpty else { throw ValidationError("give either PATHs or --repo, not both") }
+            return
+        }
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("no such file or directory: \(path); pass a manifest file or a directory of manifests")
         }
     }
 
     func run() throws {
-        let discovered = ManifestLoader.discover(paths)
-        var files = ManifestLoader.load(discovered.files, keepPipelines: false)
-        for directory in discovered.emptyDirectories {
-            var placeholder = ManifestFile(path: directory, bytes: [])
-            placeholder.diagnostics = [Diagnostic(
-                file: directory, line: 1, column: 1, pointer: "", severity: .warning, code: .noManifests,
-                message: "no *.json manifests found in this directory")]
-            files.append(placeholder)
+        let report: ValidationReport
+        if let repo {
+            report = try validateRepository(repo)
+        } else {
+            report = validateFiles(paths.isEmpty ? ["manifests"] : paths)
         }
-        let catalog = ManifestCatalog(files: files.filter { !discovered.emptyDirectories.contains($0.path) })
-        let extra = files.filter { discovered.emptyDirectories.contains($0.path) }.flatMap(\.diagnostics)
-        let report = ValidationReport(catalog: catalog, extraDiagnostics: extra)
         print(json ? report.json() : report.text(), terminator: "")
-        if !catalog.isValid { throw ExitCode(1) }
+        if !report.catalog.isValid { throw ExitCode(1) }
+    }
+
+    func validateFiles(_ paths: [String]) -> ValidationReport {
+        let discovered = ManifestLoader.discover(paths)
+        let files = ManifestLoader.load(discovered.files, keepPipelines: false)
+        let empty = discovered.emptyDirectories.map { directory in
+            Diagnostic(
+                file: directory, line: 1, column: 1, pointer: "", severity: .warning, code: .noManifests,
+                message: "no *.json manifests found in this directory")
+        }
+        return ValidationReport(catalog: ManifestCatalog(files: files), extraDiagnostics: empty)
+    }
+
+    func validateRepository(_ url: String) throws -> ValidationReport {
+        let stateDirectory = state ?? ProcessInfo.processInfo.environment["BATON_STATE"] ?? ".baton"
+        do {
+            let source = GitSource(url: url, ref: try GitSource.Ref(parsing: ref), manifestsPath: path)
+            let fetched = try GitMirror(stateDirectory: stateDirectory).sync(source, credentials: .fromEnvironment())
+            let snapshot = try GitRepository(path: fetched.mirrorPath).manifests(at: fetched.commit, under: path)
+            var extra: [Diagnostic] = []
+            if !snapshot.manifestsPathExists {
+                extra.append(Diagnostic(
+                    file: path, line: 1, column: 1, pointer: "", severity: .warning, code: .noManifests,
+                    message: "\(path) does not exist at \(fetched.commit.short); check --path"))
+            }
+            return ValidationReport(catalog: snapshot.catalog(), extraDiagnostics: extra, commit: fetched.commit.hex)
+        } catch {
+            // The description says whether a retry can help (transient) or a person must act.
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(3)
+        }
     }
 }
 
@@ -51,6 +99,8 @@ struct ValidateCommand: ParsableCommand {
 struct ValidationReport {
     var catalog: ManifestCatalog
     var extraDiagnostics: [Diagnostic]
+    /// The commit checked, with `--repo`.
+    var commit: String?
 
     var diagnostics: [Diagnostic] { catalog.diagnostics + extraDiagnostics }
 
@@ -64,6 +114,7 @@ struct ValidationReport {
                 with: "\(catalog.warningCount + extraDiagnostics.count) warning\(catalog.warningCount + extraDiagnostics.count == 1 ? "" : "s")",
                 options: .regularExpression)
         }
+        if let commit { summary += " at \(commit.prefix(12))" }
         return out + summary + "\n"
     }
 
@@ -83,10 +134,12 @@ struct ValidationReport {
                 ("code", string(diagnostic.code.rawValue)), ("message", string(diagnostic.message)),
             ])
         }
-        let body = object([
+        var fields: [(String, JSONValue)] = [
             ("valid", JSONValue(.bool(catalog.isValid), offset: 0)), ("files", int(catalog.files.count)),
             ("pipelines", int(catalog.pipelineCount)), ("diagnostics", JSONValue(.array(items), offset: 0)),
-        ])
+        ]
+        if let commit { fields.append(("commit", string(commit))) }
+        let body = object(fields)
         return JSONWriter.canonical(body) + "\n"
     }
 }
