@@ -58,7 +58,16 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 git daemon --export-all --base-path="$served" --reuseaddr --listen=127.0.0.1 --port="$port" "$served" 2>/dev/null &
 daemon=$!
 scratch_state=$(mktemp -d "${TMPDIR:-/tmp}/git-benchmark.XXXXXX")
-trap 'kill "$daemon" 2>/dev/null; wait "$daemon" 2>/dev/null; rm -rf "$scratch_state"' EXIT
+# Keeps the script's own exit status: `wait` on the killed daemon returns 143, which under
+# `set -e` would otherwise end the trap early and replace the status.
+cleanup() {
+    local status=$?
+    kill "$daemon" 2>/dev/null || true
+    wait "$daemon" 2>/dev/null || true
+    rm -rf "$scratch_state"
+    exit "$status"
+}
+trap cleanup EXIT
 for _ in $(seq 100); do
     if python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.2).close()' "$port" 2>/dev/null; then
         break

@@ -33,6 +33,8 @@ OPERATIONS = [
     ("noop_fetch", "no-op fetch", 1.2, None),
     ("clone", "initial clone", None, None),
 ]
+# Baton-only figures that split `read` and `diff` up (see GitBenchmark/main.swift).
+EXTRA = ["open", "read_warm", "diff_warm"]
 
 
 def run(command, **kwargs):
@@ -104,10 +106,13 @@ def main():
 
     baton = {name: [] for name, *_ in OPERATIONS}
     git = {name: [] for name, *_ in OPERATIONS}
+    extra = {name: [] for name in EXTRA}
     for index in range(args.rounds):
         report = json.loads(run([args.binary, args.url, os.path.join(args.scratch, "baton"), args.ref, args.path, "1"]))
         for name in baton:
             baton[name] += report[name]["samples_ms"]
+        for name in extra:
+            extra[name] += report[name]["samples_ms"]
         times, checks = git_round(args.url, args.scratch, index, report["commit"], report["parent"], args.path)
         for name in git:
             git[name].append(times[name])
@@ -139,6 +144,8 @@ def main():
         summary[name] = {"baton_median_ms": b, "git_median_ms": g, "ratio": ratio, "target": target,
                          "verdict": verdict, "baton_samples_ms": baton[name], "git_samples_ms": git[name]}
     print("(Baton: library calls, repository open included; git: whole commands, process start included)")
+    print("Baton breakdown, medians: " + ", ".join(f"{name} {statistics.median(extra[name]):.1f} ms" for name in EXTRA))
+    summary["baton_breakdown"] = {name: {"median_ms": statistics.median(extra[name]), "samples_ms": extra[name]} for name in EXTRA}
     if args.results:
         with open(args.results, "w") as f:
             json.dump(summary, f, indent=2)

@@ -12,6 +12,9 @@
 //   diff         `GitRepository(path:)` + `manifestChanges(from: parent, to: commit, under:)`
 // Opening the repository is inside the timed region of `read` and `diff` because the
 // reconciler opens it on each pass and `git` pays the same in every process it starts.
+// For whoever profiles next, three more figures split those up: `open` (`GitRepository(path:)`
+// alone), and `read_warm` and `diff_warm` (the same call again on a repository already used
+// once, so libgit2's pack index and object caches are loaded).
 // Times are milliseconds from `ContinuousClock` (monotonic); medians are per operation.
 import BatonGit
 import Foundation
@@ -47,6 +50,9 @@ struct Sample {
     var noopFetch: Double
     var read: Double
     var diff: Double
+    var open: Double
+    var readWarm: Double
+    var diffWarm: Double
     var manifests: Int
     var bytes: Int
     var changes: [String]
@@ -100,7 +106,15 @@ func runOnce(_ options: Options, index: Int) throws -> Sample {
         try GitRepository(path: cloned.mirrorPath).manifestChanges(from: parent, to: cloned.commit, under: source.manifestsPath)
     }
 
+    let (repository, open) = try timed { try GitRepository(path: cloned.mirrorPath) }
+    _ = try repository.manifestChanges(from: parent, to: cloned.commit, under: source.manifestsPath)
+    let (_, diffWarm) = try timed {
+        try repository.manifestChanges(from: parent, to: cloned.commit, under: source.manifestsPath)
+    }
+    let (_, readWarm) = try timed { try repository.manifests(at: cloned.commit, under: source.manifestsPath) }
+
     return Sample(clone: clone, noopFetch: noopFetch, read: read, diff: diff,
+                  open: open, readWarm: readWarm, diffWarm: diffWarm,
                   manifests: snapshot.blobs.count, bytes: snapshot.blobs.reduce(0) { $0 + $1.bytes.count },
                   changes: changes.map(\.path), commit: cloned.commit, parent: parent)
 }
@@ -121,6 +135,9 @@ func report(_ samples: [Sample]) throws -> String {
         "noop_fetch": operation(samples.map(\.noopFetch)),
         "read": operation(samples.map(\.read)),
         "diff": operation(samples.map(\.diff)),
+        "open": operation(samples.map(\.open)),
+        "read_warm": operation(samples.map(\.readWarm)),
+        "diff_warm": operation(samples.map(\.diffWarm)),
     ]
     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     return String(decoding: data, as: UTF8.self)
