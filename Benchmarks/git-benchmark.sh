@@ -38,8 +38,7 @@ if [ ! -d "$repository" ]; then
     git -C "$work" init -q -b main
     git -C "$work" add manifests
     git -C "$work" commit -q -m "Add $count manifests"
-    changed=$(cd "$work" && ls manifests/group-07 | head -1)
-    python3 - "$work/manifests/group-07/$changed" <<'PY'
+    python3 - "$work/manifests/group-07/pipeline-00007.json" <<'PY'
 import sys
 path = sys.argv[1]
 text = open(path).read()
