@@ -4,7 +4,7 @@ SWIFT ?= swift
 APT_PACKAGES := libgit2-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps release benchmark-validate benchmark-schedule
+.PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git
 
 ## Install the system packages Baton builds against, only when absent.
 deps:
@@ -36,3 +36,6 @@ benchmark-validate: deps
 
 benchmark-schedule: deps
 	Benchmarks/schedule-benchmark.sh
+
+benchmark-git: deps
+	Benchmarks/git-benchmark.sh

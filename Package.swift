@@ -43,6 +43,11 @@ let package = Package(
             dependencies: ["BatonManifest"],
             path: "Benchmarks/ScheduleBenchmark"
         ),
+        .executableTarget(
+            name: "GitBenchmark",
+            dependencies: ["BatonGit"],
+            path: "Benchmarks/GitBenchmark"
+        ),
 
         .testTarget(
             name: "BatonManifestTests",
