@@ -14,7 +14,7 @@ final class CredentialPrompt {
     init(_ credentials: GitCredentials, ssh endpoint: SSHEndpoint? = nil) throws(GitError) {
         self.credentials = credentials
         hostKeys = endpoint.map { SSHHostKeyVerifier(endpoint: $0, knownHostsPath: credentials.knownHosts) }
-        guard endpoint != nil, case .sshKey(let key) = credentials.storage else {
+        guard endpoint != nil, let key = credentials.ssh else {
             passphrase = nil
             return
         }
@@ -56,7 +56,7 @@ final class CredentialPrompt {
             return GIT_EAUTH.rawValue
         }
         switch prompt.credentials.storage {
-        case .none, .sshKey:
+        case .none:
             return GIT_PASSTHROUGH.rawValue
         case .token(let token):
             return git_credential_userpass_plaintext_new(out, user ?? "x-access-token", token)
@@ -69,7 +69,7 @@ final class CredentialPrompt {
     /// its contents or passphrase.
     private func answerSSH(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_credential>?>, user: String?, allowedTypes: UInt32) -> Int32 {
         let sshClass = Int32(bitPattern: GIT_ERROR_SSH.rawValue)
-        guard case .sshKey(let key) = credentials.storage else {
+        guard let key = credentials.ssh else {
             git_error_set_str(sshClass, "authentication failed: the SSH server asks for a key and none is configured (set BATON_GIT_SSH_KEY)")
             return GIT_EAUTH.rawValue
         }

@@ -6,7 +6,8 @@ import Foundation
 /// Loaded from the environment or a file at sync time, never from the source URL's
 /// configuration, so secrets stay out of Git (and out of every message: `GitError` never
 /// includes them). HTTP(S) remotes get a token or a user and password; SSH remotes get a
-/// private key, offered under the URL's user name.
+/// private key, offered under the URL's user name. One value can hold both, so a deployment
+/// with HTTP and SSH sources configures each once.
 public struct GitCredentials: Sendable, Hashable {
     /// An SSH private key file, its optional public half and passphrase.
     struct SSHKey: Sendable, Hashable {
@@ -25,17 +26,20 @@ public struct GitCredentials: Sendable, Hashable {
         case none
         case token(String)
         case userPassword(user: String, password: String)
-        case sshKey(SSHKey)
     }
 
+    /// What an HTTP(S) remote gets.
     let storage: Storage
+    /// What an SSH remote gets.
+    let ssh: SSHKey?
 
     /// The OpenSSH known_hosts file SSH host keys are checked against. Without one every SSH
     /// fetch is refused: Baton never trusts a key on first use.
     public let knownHosts: String?
 
-    init(storage: Storage, knownHosts: String? = nil) {
+    init(storage: Storage, ssh: SSHKey? = nil, knownHosts: String? = nil) {
         self.storage = storage
+        self.ssh = ssh
         self.knownHosts = knownHosts
     }
 
@@ -55,26 +59,25 @@ public struct GitCredentials: Sendable, Hashable {
     /// `publicKey` may be nil (libssh2 derives it from the private key); `passphrase` is
     /// needed only for an encrypted key. `knownHosts` is the file host keys must be listed in.
     public static func sshKey(privateKey: String, publicKey: String? = nil, passphrase: String? = nil, knownHosts: String?) -> GitCredentials {
-        GitCredentials(storage: .sshKey(SSHKey(privateKey: privateKey, publicKey: publicKey, passphrase: passphrase.map { .value($0) })),
+        GitCredentials(storage: .none, ssh: SSHKey(privateKey: privateKey, publicKey: publicKey, passphrase: passphrase.map { .value($0) }),
                        knownHosts: knownHosts)
     }
 
     /// Like `sshKey(privateKey:publicKey:passphrase:knownHosts:)`, with the passphrase read
     /// from the first line of `passphraseFile` at each fetch.
     public static func sshKey(privateKey: String, publicKey: String? = nil, passphraseFile: String, knownHosts: String?) -> GitCredentials {
-        GitCredentials(storage: .sshKey(SSHKey(privateKey: privateKey, publicKey: publicKey, passphrase: .file(passphraseFile))),
+        GitCredentials(storage: .none, ssh: SSHKey(privateKey: privateKey, publicKey: publicKey, passphrase: .file(passphraseFile)),
                        knownHosts: knownHosts)
     }
 
     /// The same credentials, checking SSH host keys against `path`.
     public func trustingKnownHosts(_ path: String?) -> GitCredentials {
-        GitCredentials(storage: storage, knownHosts: path)
+        GitCredentials(storage: storage, ssh: ssh, knownHosts: path)
     }
 
-    /// From environment variables: `token` if set and non-empty, else `username` and
-    /// `password` if both are set, else an SSH key if `sshKey` is set, else `.none`.
-    /// `sshKnownHosts` applies whichever is chosen, so an SSH source is verified even when
-    /// the credentials are meant for HTTP ones.
+    /// From environment variables. For HTTP(S): `token` if set and non-empty, else
+    /// `username` and `password` if both are set. For SSH, independently: the private key
+    /// file `sshKey`, and the known_hosts file `sshKnownHosts`.
     ///
     /// For the key: `sshPublicKey` names the public half (optional), `sshPassphrase` holds
     /// the passphrase itself or `sshPassphraseFile` a file holding it (the file wins when
@@ -87,16 +90,17 @@ public struct GitCredentials: Sendable, Hashable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> GitCredentials {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        let knownHosts = value(sshKnownHosts)
-        if let value = value(token) { return GitCredentials(storage: .token(value), knownHosts: knownHosts) }
-        if let user = environment[username], let secret = environment[password], !user.isEmpty {
-            return GitCredentials(storage: .userPassword(user: user, password: secret), knownHosts: knownHosts)
+        var storage = Storage.none
+        if let value = value(token) {
+            storage = .token(value)
+        } else if let user = environment[username], let secret = environment[password], !user.isEmpty {
+            storage = .userPassword(user: user, password: secret)
         }
-        if let privateKey = value(sshKey) {
+        let key = value(sshKey).map { privateKey in
             let passphrase: SSHKey.Passphrase? = value(sshPassphraseFile).map { .file($0) } ?? environment[sshPassphrase].map { .value($0) }
-            return GitCredentials(storage: .sshKey(SSHKey(privateKey: privateKey, publicKey: value(sshPublicKey), passphrase: passphrase)), knownHosts: knownHosts)
+            return SSHKey(privateKey: privateKey, publicKey: value(sshPublicKey), passphrase: passphrase)
         }
-        return GitCredentials(storage: .none, knownHosts: knownHosts)
+        return GitCredentials(storage: storage, ssh: key, knownHosts: value(sshKnownHosts))
     }
 
     /// From a file readable only by Baton: either one line holding a token, or
@@ -120,7 +124,7 @@ public struct GitCredentials: Sendable, Hashable {
     /// scrubbed, by `CredentialPrompt`.
     var secret: String? {
         switch storage {
-        case .none, .sshKey: nil
+        case .none: nil
         case .token(let token): token
         case .userPassword(_, let password): password
         }

@@ -74,6 +74,10 @@ import Testing
         #expect(GitCredentials.fromEnvironment(environment: ["BATON_GIT_SSH_KEY": "/k", "BATON_GIT_SSH_PASSPHRASE_FILE": "/pp", "BATON_GIT_SSH_PASSPHRASE": "x"])
             == .sshKey(privateKey: "/k", passphraseFile: "/pp", knownHosts: nil))
         #expect(GitCredentials.fromEnvironment(environment: ["BATON_GIT_TOKEN": "t", "BATON_GIT_SSH_KNOWN_HOSTS": "/kh"]).knownHosts == "/kh")
+        // HTTP and SSH credentials live side by side, for deployments with both kinds of source.
+        let both = GitCredentials.fromEnvironment(environment: ["BATON_GIT_TOKEN": "t", "BATON_GIT_SSH_KEY": "/k"])
+        #expect(both != .token("t"))
+        #expect(both != .sshKey(privateKey: "/k", knownHosts: nil))
         #expect(GitCredentials.fromEnvironment(environment: ["BATON_GIT_SSH_KNOWN_HOSTS": "/kh"]) == GitCredentials.none.trustingKnownHosts("/kh"))
     }
 }
