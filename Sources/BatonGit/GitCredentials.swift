@@ -1,4 +1,3 @@
-import CGit2
 import Foundation
 
 /// What Baton answers when a remote asks who it is, and which SSH host keys it trusts.
