@@ -1,7 +1,8 @@
 # The two commands a new user types after `git clone`. Each installs what is missing first,
 # so they work on a fresh Debian machine (as root, or with sudo available).
 SWIFT ?= swift
-APT_PACKAGES := libgit2-dev pkg-config
+# openssh-server (and the ssh-keygen it pulls in) only for the SSH tests, which run their own sshd.
+APT_PACKAGES := libgit2-dev pkg-config openssh-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git

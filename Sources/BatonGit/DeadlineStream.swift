@@ -13,6 +13,9 @@ import Glibc
 /// fetch synchronously on the caller's thread, so `GitMirror` sets it around
 /// `git_remote_fetch` and every stream opened meanwhile inherits it. Without a deadline the
 /// stream waits as long as the plain socket would.
+///
+/// ssh:// connects through it too, but libgit2 then gives the bare descriptor to libssh2;
+/// for that case a watchdog shuts the socket down shortly after the deadline.
 enum DeadlineStream {
     private static let deadlineKey = "baton.git.fetchDeadline"
 
@@ -38,6 +41,35 @@ enum DeadlineStream {
         git_stream_register(GIT_STREAM_STANDARD, &registration)
     }
 
+    /// Cuts off a connection that outlives its deadline even when libgit2 does not read
+    /// through this stream: libgit2 1.5's SSH transport hands the descriptor to libssh2,
+    /// which waits on it with no timeout at all. Shutting the socket down wakes libssh2 with
+    /// an error. Armed a second after the deadline, so this stream's own reads and writes,
+    /// which give up at the deadline with a clearer message, win whenever they are in use.
+    private final class Watchdog: @unchecked Sendable {
+        private let lock = NSLock()
+        /// The descriptor to shut down; -1 once closed. Guarded by `lock`.
+        private var fd: Int32 = -1
+
+        func arm(fd: Int32, after seconds: Double) {
+            lock.withLock { self.fd = fd }
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [self] in
+                lock.withLock {
+                    if self.fd >= 0 { _ = shutdown(self.fd, Int32(SHUT_RDWR)) }
+                }
+            }
+        }
+
+        /// Closes under the lock, so the watchdog can never shut down a descriptor number the
+        /// system has since handed to another connection.
+        func close(_ fd: Int32) {
+            lock.withLock {
+                Glibc.close(fd)
+                self.fd = -1
+            }
+        }
+    }
+
     /// The per-stream state libgit2 does not know about, kept after the `git_stream` in
     /// one allocation.
     private final class State {
@@ -45,6 +77,7 @@ enum DeadlineStream {
         let port: String
         let deadline: Double?
         var fd: Int32 = -1
+        let watchdog = Watchdog()
 
         init(host: String, port: String, deadline: Double?) {
             self.host = host
@@ -59,13 +92,30 @@ enum DeadlineStream {
             return left <= 0 ? nil : Int32(min(left * 1000, Double(Int32.max)).rounded(.up))
         }
 
+        func closeSocket() {
+            guard fd >= 0 else { return }
+            watchdog.close(fd)
+            fd = -1
+        }
+
         func timedOut(_ what: String) -> Int32 {
             git_error_set_str(Int32(bitPattern: GIT_ERROR_NET.rawValue), "\(what) \(host):\(port) timed out")
             return -1
         }
     }
 
-    private static let stateOffset = (MemoryLayout<git_stream>.stride + 15) & ~15
+    // The allocation starts like libgit2's private `git_socket_stream` ({ git_stream parent;
+    // char *host; char *port; int s; }), because libgit2 1.5's SSH transport takes the
+    // socket's descriptor straight from that `s` field to hand it to libssh2. Our State
+    // pointer follows those fields, where libgit2 never looks.
+    private static let hostOffset = MemoryLayout<git_stream>.stride
+    private static let socketOffset = hostOffset + 2 * MemoryLayout<UnsafeMutableRawPointer?>.stride
+    private static let stateOffset = (socketOffset + MemoryLayout<Int32>.stride + 7) & ~7
+
+    /// Keeps the `s` field libssh2 reads in step with the descriptor we own.
+    private static func publishSocket(_ stream: UnsafeMutablePointer<git_stream>?, _ fd: Int32) {
+        UnsafeMutableRawPointer(stream!).advanced(by: socketOffset).storeBytes(of: fd, as: Int32.self)
+    }
 
     private static func streamState(_ stream: UnsafeMutablePointer<git_stream>?) -> State {
         let raw = UnsafeMutableRawPointer(stream!).advanced(by: stateOffset)
@@ -80,25 +130,36 @@ enum DeadlineStream {
         stream.pointee.version = 1
         stream.pointee.encrypted = 0
         stream.pointee.proxy_support = 0
-        stream.pointee.connect = { stream in DeadlineStream.connect(DeadlineStream.streamState(stream)) }
+        stream.pointee.connect = { stream in
+            let state = DeadlineStream.streamState(stream)
+            let rc = DeadlineStream.connect(state)
+            DeadlineStream.publishSocket(stream, state.fd)
+            if rc == 0, let deadline = state.deadline {
+                state.watchdog.arm(fd: state.fd, after: max(0, deadline - DeadlineStream.monotonicNow()) + 1)
+            }
+            return rc
+        }
         stream.pointee.certificate = nil
         stream.pointee.set_proxy = nil
         stream.pointee.read = { stream, buffer, length in DeadlineStream.read(DeadlineStream.streamState(stream), buffer, length) }
         stream.pointee.write = { stream, data, length, _ in DeadlineStream.write(DeadlineStream.streamState(stream), data, length) }
         stream.pointee.close = { stream in
             let state = DeadlineStream.streamState(stream)
-            if state.fd >= 0 { Glibc.close(state.fd); state.fd = -1 }
+            state.closeSocket()
+            DeadlineStream.publishSocket(stream, -1)
             return 0
         }
         stream.pointee.free = { stream in
             guard let stream else { return }
             let raw = UnsafeMutableRawPointer(stream)
             let state = Unmanaged<State>.fromOpaque(raw.advanced(by: DeadlineStream.stateOffset).load(as: UnsafeMutableRawPointer.self))
-            if state.takeUnretainedValue().fd >= 0 { Glibc.close(state.takeUnretainedValue().fd) }
+            state.takeUnretainedValue().closeSocket()
             state.release()
             stream.deinitialize(count: 1)
             raw.deallocate()
         }
+        raw.advanced(by: hostOffset).initializeMemory(as: UnsafeMutableRawPointer?.self, repeating: nil, count: 2)
+        publishSocket(stream, -1)
         let state = Unmanaged.passRetained(State(host: host, port: port, deadline: deadline)).toOpaque()
         raw.advanced(by: stateOffset).storeBytes(of: state, as: UnsafeMutableRawPointer.self)
         return stream

@@ -1,19 +1,46 @@
-import CGit2
 import Foundation
 
-/// What Baton answers when an HTTP(S) remote asks who it is.
+/// What Baton answers when a remote asks who it is, and which SSH host keys it trusts.
 ///
 /// Loaded from the environment or a file at sync time, never from the source URL's
 /// configuration, so secrets stay out of Git (and out of every message: `GitError` never
-/// includes them). SSH keys are not supported yet.
+/// includes them). HTTP(S) remotes get a token or a user and password; SSH remotes get a
+/// private key, offered under the URL's user name. One value can hold both, so a deployment
+/// with HTTP and SSH sources configures each once.
 public struct GitCredentials: Sendable, Hashable {
+    /// An SSH private key file, its optional public half and passphrase.
+    struct SSHKey: Sendable, Hashable {
+        enum Passphrase: Sendable, Hashable {
+            case value(String)
+            /// Read at fetch time, so a rotated passphrase needs no restart.
+            case file(String)
+        }
+
+        var privateKey: String
+        var publicKey: String?
+        var passphrase: Passphrase?
+    }
+
     enum Storage: Sendable, Hashable {
         case none
         case token(String)
         case userPassword(user: String, password: String)
     }
 
+    /// What an HTTP(S) remote gets.
     let storage: Storage
+    /// What an SSH remote gets.
+    let ssh: SSHKey?
+
+    /// The OpenSSH known_hosts file SSH host keys are checked against. Without one every SSH
+    /// fetch is refused: Baton never trusts a key on first use.
+    public let knownHosts: String?
+
+    init(storage: Storage, ssh: SSHKey? = nil, knownHosts: String? = nil) {
+        self.storage = storage
+        self.ssh = ssh
+        self.knownHosts = knownHosts
+    }
 
     /// Offer nothing: public repositories, or credentials written into the URL.
     public static let none = GitCredentials(storage: .none)
@@ -27,17 +54,52 @@ public struct GitCredentials: Sendable, Hashable {
         GitCredentials(storage: .userPassword(user: user, password: password))
     }
 
-    /// From environment variables: `token` if set and non-empty, else `username` and
-    /// `password` if both are set, else `.none`.
+    /// An SSH key pair for `ssh://` and scp-like URLs, offered under the URL's user name.
+    /// `publicKey` may be nil (libssh2 derives it from the private key); `passphrase` is
+    /// needed only for an encrypted key. `knownHosts` is the file host keys must be listed in.
+    public static func sshKey(privateKey: String, publicKey: String? = nil, passphrase: String? = nil, knownHosts: String?) -> GitCredentials {
+        GitCredentials(storage: .none, ssh: SSHKey(privateKey: privateKey, publicKey: publicKey, passphrase: passphrase.map { .value($0) }),
+                       knownHosts: knownHosts)
+    }
+
+    /// Like `sshKey(privateKey:publicKey:passphrase:knownHosts:)`, with the passphrase read
+    /// from the first line of `passphraseFile` at each fetch.
+    public static func sshKey(privateKey: String, publicKey: String? = nil, passphraseFile: String, knownHosts: String?) -> GitCredentials {
+        GitCredentials(storage: .none, ssh: SSHKey(privateKey: privateKey, publicKey: publicKey, passphrase: .file(passphraseFile)),
+                       knownHosts: knownHosts)
+    }
+
+    /// The same credentials, checking SSH host keys against `path`.
+    public func trustingKnownHosts(_ path: String?) -> GitCredentials {
+        GitCredentials(storage: storage, ssh: ssh, knownHosts: path)
+    }
+
+    /// From environment variables. For HTTP(S): `token` if set and non-empty, else
+    /// `username` and `password` if both are set. For SSH, independently: the private key
+    /// file `sshKey`, and the known_hosts file `sshKnownHosts`.
+    ///
+    /// For the key: `sshPublicKey` names the public half (optional), `sshPassphrase` holds
+    /// the passphrase itself or `sshPassphraseFile` a file holding it (the file wins when
+    /// both are set, so the secret need not sit in the environment).
     public static func fromEnvironment(
         token: String = "BATON_GIT_TOKEN", username: String = "BATON_GIT_USERNAME", password: String = "BATON_GIT_PASSWORD",
+        sshKey: String = "BATON_GIT_SSH_KEY", sshPublicKey: String = "BATON_GIT_SSH_PUBLIC_KEY",
+        sshPassphrase: String = "BATON_GIT_SSH_PASSPHRASE", sshPassphraseFile: String = "BATON_GIT_SSH_PASSPHRASE_FILE",
+        sshKnownHosts: String = "BATON_GIT_SSH_KNOWN_HOSTS",
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> GitCredentials {
-        if let value = environment[token], !value.isEmpty { return .token(value) }
-        if let user = environment[username], let secret = environment[password], !user.isEmpty {
-            return .userPassword(user: user, password: secret)
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        var storage = Storage.none
+        if let value = value(token) {
+            storage = .token(value)
+        } else if let user = environment[username], let secret = environment[password], !user.isEmpty {
+            storage = .userPassword(user: user, password: secret)
         }
-        return .none
+        let key = value(sshKey).map { privateKey in
+            let passphrase: SSHKey.Passphrase? = value(sshPassphraseFile).map { .file($0) } ?? environment[sshPassphrase].map { .value($0) }
+            return SSHKey(privateKey: privateKey, publicKey: value(sshPublicKey), passphrase: passphrase)
+        }
+        return GitCredentials(storage: storage, ssh: key, knownHosts: value(sshKnownHosts))
     }
 
     /// From a file readable only by Baton: either one line holding a token, or
@@ -57,44 +119,13 @@ public struct GitCredentials: Sendable, Hashable {
         throw GitError(code: .authentication, message: "\(path) holds neither a token nor username= and password= lines", step: .fetch)
     }
 
-    /// The password or token, for scrubbing messages.
+    /// The password or token, for scrubbing messages. An SSH passphrase is resolved, and
+    /// scrubbed, by `CredentialPrompt`.
     var secret: String? {
         switch storage {
         case .none: nil
         case .token(let token): token
         case .userPassword(_, let password): password
-        }
-    }
-}
-
-/// The state behind libgit2's credentials callback during one fetch.
-final class CredentialPrompt {
-    let credentials: GitCredentials
-    var attempts = 0
-
-    init(_ credentials: GitCredentials) {
-        self.credentials = credentials
-    }
-
-    /// Answers libgit2's request. Offers the credentials once: libgit2 asks again after a
-    /// 401, and a second offer of the same secret would loop until the server locks us out.
-    static let callback: git_credential_acquire_cb = { out, _, usernameFromURL, allowedTypes, payload in
-        guard let payload, let out else { return GIT_PASSTHROUGH.rawValue }
-        let prompt = Unmanaged<CredentialPrompt>.fromOpaque(payload).takeUnretainedValue()
-        guard allowedTypes & GIT_CREDENTIAL_USERPASS_PLAINTEXT.rawValue != 0 else { return GIT_PASSTHROUGH.rawValue }
-        prompt.attempts += 1
-        if prompt.attempts > 1 {
-            git_error_set_str(Int32(bitPattern: GIT_ERROR_HTTP.rawValue), "authentication failed: the remote refused the configured credentials")
-            return GIT_EAUTH.rawValue
-        }
-        switch prompt.credentials.storage {
-        case .none:
-            return GIT_PASSTHROUGH.rawValue
-        case .token(let token):
-            let user = usernameFromURL.map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "x-access-token"
-            return git_credential_userpass_plaintext_new(out, user, token)
-        case .userPassword(let user, let password):
-            return git_credential_userpass_plaintext_new(out, user, password)
         }
     }
 }

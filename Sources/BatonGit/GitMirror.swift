@@ -37,8 +37,9 @@ public struct GitMirror: Sendable {
     /// An existing mirror that turns out to be damaged (unreadable refs, missing objects, a
     /// broken pack) is moved aside and cloned afresh; the result says so in `recovery`.
     ///
-    /// `credentials` answer an HTTP(S) remote that asks for them; they never appear in the
-    /// result or in an error. `lastApplied` is the commit Baton last applied from this
+    /// `credentials` answer an HTTP(S) or SSH remote that asks for them, and for SSH name the
+    /// known_hosts file the server's host key must be in; they never appear in the result or
+    /// in an error. `lastApplied` is the commit Baton last applied from this
     /// source, if any; the result says how the new commit relates to it.
     public func sync(_ source: GitSource, lastApplied: GitObjectID? = nil, credentials: GitCredentials = .none) throws(GitError) -> FetchResult {
         LibGit2.ensureInitialized()
@@ -143,6 +144,12 @@ public struct GitMirror: Sendable {
     /// says whether object-database errors mean our mirror is damaged (and worth recloning)
     /// or the remote sent garbage (which a fresh clone would only repeat).
     private func fetch(into repository: GitRepository, source: GitSource, credentials: GitCredentials, existing: Bool) throws(GitError) {
+        let prompt: CredentialPrompt
+        do throws(GitError) {
+            prompt = try CredentialPrompt(credentials, ssh: source.sshEndpoint())
+        } catch {
+            throw error.inContext(source)
+        }
         var remote: OpaquePointer?
         var rc = git_remote_create_anonymous(&remote, repository.pointer, source.url)
         guard rc == 0, let remote else { throw LibGit2.error(rc, step: .fetch, url: source.url, ref: source.ref.description, code: .invalidSource) }
@@ -153,13 +160,15 @@ public struct GitMirror: Sendable {
         options.prune = GIT_FETCH_PRUNE
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         options.update_fetchhead = 0
-        let prompt = CredentialPrompt(credentials)
         options.callbacks.credentials = CredentialPrompt.callback
+        // Only for SSH: libgit2 1.5 accepts any SSH host key unless this callback says no.
+        if prompt.hostKeys != nil { options.callbacks.certificate_check = CredentialPrompt.certificateCheck }
         options.callbacks.payload = Unmanaged.passUnretained(prompt).toOpaque()
 
         let refspecs = ["+refs/heads/*:refs/heads/*", "+refs/tags/*:refs/tags/*"]
         var cStrings: [UnsafeMutablePointer<CChar>?] = refspecs.map { strdup($0) }
         defer { cStrings.forEach { free($0) } }
+        let started = DeadlineStream.monotonicNow()
         rc = withExtendedLifetime(prompt) {
             DeadlineStream.withDeadline(fetchTimeout) {
                 cStrings.withUnsafeMutableBufferPointer { buffer in
@@ -169,8 +178,15 @@ public struct GitMirror: Sendable {
             }
         }
         guard rc == 0 else {
+            if let rejection = prompt.hostKeys?.rejection { throw rejection.inContext(source) }
             var error = LibGit2.error(rc, step: .fetch, url: source.url, ref: source.ref.description)
-            if let secret = credentials.secret { error.message = error.message.replacingAll(secret, with: "***") }
+            for secret in prompt.secrets { error.message = error.message.replacingAll(secret, with: "***") }
+            // libssh2 reports a socket cut off by DeadlineStream's watchdog as a broken
+            // connection; past the deadline, call it what it is.
+            if error.code == .connection, let fetchTimeout, DeadlineStream.monotonicNow() - started >= fetchTimeout {
+                error.code = .timeout
+                error.message = "timed out after \(fetchTimeout) s: \(error.message)"
+            }
             if existing, let klass = error.libgit2Class, Self.isLocalDamage(klass) { error.code = .corruptMirror }
             throw error
         }

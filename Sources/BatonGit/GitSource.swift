@@ -1,8 +1,8 @@
 /// Where Baton reads its manifests from: a repository URL, a ref in it and a folder.
 ///
 /// URLs are passed to libgit2 as written: a local path, `file://`, `git://`, `http(s)://`,
-/// `ssh://user@host[:port]/path` or scp-like `user@host:path`. Only local, `file://` and
-/// `git://` are exercised by the tests this round.
+/// `ssh://user@host[:port]/path` or scp-like `user@host:path`. SSH sources need a key and a
+/// known_hosts file (see `GitCredentials.sshKey` and `sshEndpoint()`).
 public struct GitSource: Sendable, Hashable, CustomStringConvertible {
     /// Which commit of the repository Baton follows.
     public enum Ref: Sendable, Hashable, CustomStringConvertible {
@@ -58,6 +58,12 @@ public struct GitSource: Sendable, Hashable, CustomStringConvertible {
         self.url = url
         self.ref = ref
         self.manifestsPath = GitSource.normalize(manifestsPath)
+    }
+
+    /// The SSH user, host and port of the URL; nil when the source is not reached over SSH.
+    /// Throws `invalidSource` for a malformed SSH URL (no host, a bad port, no path).
+    public func sshEndpoint() throws(GitError) -> SSHEndpoint? {
+        try SSHEndpoint.parse(url)
     }
 
     /// The URL with any password hidden: the only form fit for messages and logs.

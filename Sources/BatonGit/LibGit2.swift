@@ -54,7 +54,13 @@ enum LibGit2 {
             return .connection
         }
         if isClass(klass, GIT_ERROR_SSL) || isClass(klass, GIT_ERROR_OS) || isClass(klass, GIT_ERROR_SSH) {
-            if lower.contains("certificate") || lower.contains("host key") { return .certificate }
+            if lower.contains("certificate") || lower.contains("host key") || lower.contains("hostkey") { return .certificate }
+            // libssh2 failing to load the key (wrong passphrase, unreadable format) or the
+            // server refusing it: retrying with the same key cannot help.
+            if isClass(klass, GIT_ERROR_SSH), lower.contains("authenticat") || lower.contains("passphrase")
+                || lower.contains("private key") || lower.contains("public key") || lower.contains("publickey") {
+                return .authentication
+            }
             return .connection
         }
         if rc == GIT_ENOTFOUND.rawValue && (isClass(klass, GIT_ERROR_REFERENCE) || lower.contains("reference")) { return .refNotFound }

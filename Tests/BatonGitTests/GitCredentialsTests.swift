@@ -62,3 +62,22 @@ import Testing
         #expect(throws: GitError.self) { try GitCredentials.fromFile(temp.sub("missing")) }
     }
 }
+
+@Suite struct GitCredentialsSSHTests {
+    @Test func readsAnSSHKeyFromTheEnvironment() {
+        let environment = [
+            "BATON_GIT_SSH_KEY": "/keys/id", "BATON_GIT_SSH_PUBLIC_KEY": "/keys/id.pub",
+            "BATON_GIT_SSH_PASSPHRASE": "pp", "BATON_GIT_SSH_KNOWN_HOSTS": "/keys/known_hosts",
+        ]
+        #expect(GitCredentials.fromEnvironment(environment: environment)
+            == .sshKey(privateKey: "/keys/id", publicKey: "/keys/id.pub", passphrase: "pp", knownHosts: "/keys/known_hosts"))
+        #expect(GitCredentials.fromEnvironment(environment: ["BATON_GIT_SSH_KEY": "/k", "BATON_GIT_SSH_PASSPHRASE_FILE": "/pp", "BATON_GIT_SSH_PASSPHRASE": "x"])
+            == .sshKey(privateKey: "/k", passphraseFile: "/pp", knownHosts: nil))
+        #expect(GitCredentials.fromEnvironment(environment: ["BATON_GIT_TOKEN": "t", "BATON_GIT_SSH_KNOWN_HOSTS": "/kh"]).knownHosts == "/kh")
+        // HTTP and SSH credentials live side by side, for deployments with both kinds of source.
+        let both = GitCredentials.fromEnvironment(environment: ["BATON_GIT_TOKEN": "t", "BATON_GIT_SSH_KEY": "/k"])
+        #expect(both != .token("t"))
+        #expect(both != .sshKey(privateKey: "/k", knownHosts: nil))
+        #expect(GitCredentials.fromEnvironment(environment: ["BATON_GIT_SSH_KNOWN_HOSTS": "/kh"]) == GitCredentials.none.trustingKnownHosts("/kh"))
+    }
+}
