@@ -13,10 +13,16 @@ extension GitRepository {
         let root = try lookupTree(ofCommit: commit, step: .readTree)
         defer { git_tree_free(root) }
         var snapshot = ManifestSnapshot(commit: commit, manifestsPath: manifestsPath, manifestsPathExists: false, blobs: [], diagnostics: [])
+        // One handle on the object database for the whole walk: blobs are read from it
+        // directly, without going through the repository's parsed-object cache.
+        var odb: OpaquePointer?
+        let odbStatus = git_repository_odb(&odb, pointer)
+        guard odbStatus == 0, let odb else { throw LibGit2.error(odbStatus, step: .readTree) }
+        defer { git_odb_free(odb) }
 
         if manifestsPath.isEmpty {
             snapshot.manifestsPathExists = true
-            try collect(tree: root, relative: "", snapshot: &snapshot)
+            try collect(tree: root, relative: "", odb: odb, snapshot: &snapshot)
             return snapshot.sorted()
         }
         var entry: OpaquePointer?
@@ -29,7 +35,7 @@ extension GitRepository {
             snapshot.manifestsPathExists = true
             let tree = try lookupTree(git_tree_entry_id(entry), path: manifestsPath)
             defer { git_tree_free(tree) }
-            try collect(tree: tree, relative: "", snapshot: &snapshot)
+            try collect(tree: tree, relative: "", odb: odb, snapshot: &snapshot)
         case GIT_FILEMODE_LINK:
             snapshot.manifestsPathExists = true
             snapshot.diagnostics.append(Self.symlinkDiagnostic(manifestsPath))
@@ -54,7 +60,7 @@ extension GitRepository {
         return Array(UnsafeRawBufferPointer(start: content, count: size))
     }
 
-    private func collect(tree: OpaquePointer, relative: String, snapshot: inout ManifestSnapshot) throws(GitError) {
+    private func collect(tree: OpaquePointer, relative: String, odb: OpaquePointer, snapshot: inout ManifestSnapshot) throws(GitError) {
         let base = snapshot.manifestsPath
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
@@ -67,7 +73,7 @@ extension GitRepository {
             case GIT_FILEMODE_TREE:
                 let subtree = try lookupTree(git_tree_entry_id(entry), path: path)
                 defer { git_tree_free(subtree) }
-                try collect(tree: subtree, relative: relativePath, snapshot: &snapshot)
+                try collect(tree: subtree, relative: relativePath, odb: odb, snapshot: &snapshot)
             case GIT_FILEMODE_LINK:
                 snapshot.diagnostics.append(Self.symlinkDiagnostic(path))
             case GIT_FILEMODE_COMMIT:
@@ -75,28 +81,36 @@ extension GitRepository {
             default:
                 guard ManifestPath.isManifest(relativePath) else { continue }
                 let id = GitObjectID(git_tree_entry_id(entry))
-                let size = try blobSize(id, path: path)
+                let size = try blobSize(id, odb: odb, path: path)
                 if size > JSONReader.maximumSize {
                     snapshot.diagnostics.append(Diagnostic(
                         file: path, line: 1, column: 1, pointer: "", severity: .error, code: .tooLarge,
                         message: "file is \(size) bytes; a manifest may be at most \(JSONReader.maximumSize) bytes (1 MiB)"))
                     continue
                 }
-                snapshot.blobs.append(ManifestBlob(path: path, id: id, bytes: try blob(id)))
+                snapshot.blobs.append(ManifestBlob(path: path, id: id, bytes: try read(id, odb: odb, path: path)))
             }
         }
     }
 
+    /// A blob's bytes straight from the object database.
+    private func read(_ id: GitObjectID, odb: OpaquePointer, path: String) throws(GitError) -> [UInt8] {
+        var oid = id.oid
+        var object: OpaquePointer?
+        let rc = git_odb_read(&object, odb, &oid)
+        guard rc == 0, let object else { throw LibGit2.error(rc, step: .readTree, ref: id.hex).withMessagePrefix("\(path): ") }
+        defer { git_odb_object_free(object) }
+        let size = git_odb_object_size(object)
+        guard size > 0, let data = git_odb_object_data(object) else { return [] }
+        return Array(UnsafeRawBufferPointer(start: data, count: size))
+    }
+
     /// The size from the object header, so an oversized blob is refused without reading it.
-    private func blobSize(_ id: GitObjectID, path: String) throws(GitError) -> Int {
-        var odb: OpaquePointer?
-        var rc = git_repository_odb(&odb, pointer)
-        guard rc == 0, let odb else { throw LibGit2.error(rc, step: .readTree) }
-        defer { git_odb_free(odb) }
+    private func blobSize(_ id: GitObjectID, odb: OpaquePointer, path: String) throws(GitError) -> Int {
         var size = 0
         var type = GIT_OBJECT_ANY
         var oid = id.oid
-        rc = git_odb_read_header(&size, &type, odb, &oid)
+        let rc = git_odb_read_header(&size, &type, odb, &oid)
         guard rc == 0 else { throw LibGit2.error(rc, step: .readTree, ref: id.hex).withMessagePrefix("\(path): ") }
         return size
     }
