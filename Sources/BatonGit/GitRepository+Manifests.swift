@@ -1,5 +1,6 @@
 import BatonManifest
 import CGit2
+import Foundation
 
 extension GitRepository {
     /// Lists and reads every manifest under `manifestsPath` at `commit`.
@@ -23,6 +24,7 @@ extension GitRepository {
         if manifestsPath.isEmpty {
             snapshot.manifestsPathExists = true
             try collect(tree: root, relative: "", odb: odb, snapshot: &snapshot)
+            try readPending(&snapshot, odb: odb)
             return snapshot.sorted()
         }
         var entry: OpaquePointer?
@@ -36,6 +38,7 @@ extension GitRepository {
             let tree = try lookupTree(git_tree_entry_id(entry), path: manifestsPath)
             defer { git_tree_free(tree) }
             try collect(tree: tree, relative: "", odb: odb, snapshot: &snapshot)
+            try readPending(&snapshot, odb: odb)
         case GIT_FILEMODE_LINK:
             snapshot.manifestsPathExists = true
             snapshot.diagnostics.append(Self.symlinkDiagnostic(manifestsPath))
@@ -80,21 +83,84 @@ extension GitRepository {
                 snapshot.diagnostics.append(Self.submoduleDiagnostic(path))
             default:
                 guard ManifestPath.isManifest(relativePath) else { continue }
-                let id = GitObjectID(git_tree_entry_id(entry))
-                let size = try blobSize(id, odb: odb, path: path)
-                if size > JSONReader.maximumSize {
-                    snapshot.diagnostics.append(Diagnostic(
-                        file: path, line: 1, column: 1, pointer: "", severity: .error, code: .tooLarge,
-                        message: "file is \(size) bytes; a manifest may be at most \(JSONReader.maximumSize) bytes (1 MiB)"))
-                    continue
-                }
-                snapshot.blobs.append(ManifestBlob(path: path, id: id, bytes: try read(id, odb: odb, path: path)))
+                // Read after the walk, possibly on several threads: see `readPending`.
+                snapshot.blobs.append(ManifestBlob(path: path, id: GitObjectID(git_tree_entry_id(entry)), bytes: []))
             }
         }
     }
 
+    /// Fills in the bytes of every blob the walk found, refusing oversized ones by their
+    /// header. Large snapshots are read on all cores, each worker with its own repository
+    /// handle (libgit2 objects must not be shared between threads): nearly every blob of a
+    /// real pack is a delta whose chain libgit2 resolves on each read, and that, not I/O, is
+    /// where a cold pass over thousands of manifests spends its time.
+    private func readPending(_ snapshot: inout ManifestSnapshot, odb: OpaquePointer) throws(GitError) {
+        enum Outcome: Sendable {
+            case bytes([UInt8])
+            case tooLarge(Int)
+            case failed(GitError)
+        }
+        let pending = snapshot.blobs.map { (path: $0.path, id: $0.id) }
+        let workers = pending.count >= 1024 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) : 1
+        let outcomes = UnsafeMutableBufferPointer<Outcome>.allocate(capacity: pending.count)
+        defer { outcomes.deallocate() }
+        nonisolated(unsafe) let results = outcomes
+        let readRange: @Sendable (Range<Int>, OpaquePointer) -> Void = { range, odb in
+            for index in range {
+                let (path, id) = pending[index]
+                do throws(GitError) {
+                    let size = try GitRepository.blobSize(id, odb: odb, path: path)
+                    if size > JSONReader.maximumSize {
+                        (results.baseAddress! + index).initialize(to: .tooLarge(size))
+                    } else {
+                        (results.baseAddress! + index).initialize(to: .bytes(try GitRepository.read(id, odb: odb, path: path)))
+                    }
+                } catch {
+                    (results.baseAddress! + index).initialize(to: .failed(error))
+                }
+            }
+        }
+        if workers == 1 {
+            readRange(0..<pending.count, odb)
+        } else {
+            let repositoryPath = path
+            let chunk = (pending.count + workers - 1) / workers
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let range = (worker * chunk)..<min(pending.count, (worker + 1) * chunk)
+                var repository: OpaquePointer?
+                var workerODB: OpaquePointer?
+                guard git_repository_open_ext(&repository, repositoryPath, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil) == 0,
+                    let repository, git_repository_odb(&workerODB, repository) == 0, let workerODB
+                else {
+                    let error = LibGit2.error(-1, step: .readTree)
+                    for index in range { (results.baseAddress! + index).initialize(to: .failed(error)) }
+                    return
+                }
+                defer {
+                    git_odb_free(workerODB)
+                    git_repository_free(repository)
+                }
+                readRange(range, workerODB)
+            }
+        }
+        defer { _ = outcomes.deinitialize() }
+        var blobs: [ManifestBlob] = []
+        blobs.reserveCapacity(pending.count)
+        for (index, (path, id)) in pending.enumerated() {
+            switch outcomes[index] {
+            case .bytes(let bytes): blobs.append(ManifestBlob(path: path, id: id, bytes: bytes))
+            case .tooLarge(let size):
+                snapshot.diagnostics.append(Diagnostic(
+                    file: path, line: 1, column: 1, pointer: "", severity: .error, code: .tooLarge,
+                    message: "file is \(size) bytes; a manifest may be at most \(JSONReader.maximumSize) bytes (1 MiB)"))
+            case .failed(let error): throw error
+            }
+        }
+        snapshot.blobs = blobs
+    }
+
     /// A blob's bytes straight from the object database.
-    private func read(_ id: GitObjectID, odb: OpaquePointer, path: String) throws(GitError) -> [UInt8] {
+    private static func read(_ id: GitObjectID, odb: OpaquePointer, path: String) throws(GitError) -> [UInt8] {
         var oid = id.oid
         var object: OpaquePointer?
         let rc = git_odb_read(&object, odb, &oid)
@@ -106,7 +172,7 @@ extension GitRepository {
     }
 
     /// The size from the object header, so an oversized blob is refused without reading it.
-    private func blobSize(_ id: GitObjectID, odb: OpaquePointer, path: String) throws(GitError) -> Int {
+    private static func blobSize(_ id: GitObjectID, odb: OpaquePointer, path: String) throws(GitError) -> Int {
         var size = 0
         var type = GIT_OBJECT_ANY
         var oid = id.oid
