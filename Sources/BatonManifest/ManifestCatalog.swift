@@ -52,9 +52,14 @@ public struct ManifestCatalog: Sendable {
     public var isValid: Bool { errorCount == 0 }
 
     /// `3 files, 3 pipelines, 0 errors, 1 warning`.
-    public var summary: String {
+    public var summary: String { summary(extraWarnings: 0) }
+
+    /// The summary counting `extraWarnings` more warnings: those a caller found outside the
+    /// files (an empty folder, a missing manifests path).
+    public func summary(extraWarnings: Int) -> String {
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        return [count(files.count, "file"), count(pipelineCount, "pipeline"), count(errorCount, "error"), count(warningCount, "warning")]
+        return [count(files.count, "file"), count(pipelineCount, "pipeline"), count(errorCount, "error"),
+                count(warningCount + extraWarnings, "warning")]
             .joined(separator: ", ")
     }
 }

@@ -74,12 +74,13 @@ extension ManifestDecoder {
         guard let members = object(value, "\"labels\"") else { return nil }
         var labels: [String: String] = [:]
         for member in members {
-            at(member.key) { d in
-                guard d.checkName(member.key, at: member.keyOffset, rule: .label, what: "label key") else { return }
-                if let text = d.string(member.value, "label \"\(member.key)\""), text.utf8.count <= 256 || text.unicodeScalars.count <= 256 {
-                    labels[member.key] = text
+            let key = member.key
+            at(key) { d in
+                guard d.checkName(key, at: member.keyOffset, rule: .label, what: "label key") else { return }
+                if let text = d.string(member.value, "label \"\(key)\""), text.utf8.count <= 256 || text.unicodeScalars.count <= 256 {
+                    labels[key] = text
                 } else if member.value.type == .string {
-                    d.report(.value, "label \"\(member.key)\" is longer than 256 characters", at: member.value.offset)
+                    d.report(.value, "label \"\(key)\" is longer than 256 characters", at: member.value.offset)
                 }
             }
         }
@@ -168,10 +169,11 @@ extension ManifestDecoder {
         guard let members = object(value, "\"parameters\"") else { return nil }
         var result: [Parameter] = []
         for member in members {
-            let parameter: Parameter? = at(member.key) { d in
-                let validName = d.checkName(member.key, at: member.keyOffset, rule: .identifier, what: "parameter name")
-                guard let m = d.object(member.value, "parameter \"\(member.key)\"") else { return nil }
-                d.rejectUnknown(m, allowed: Self.parameterFields, context: "in parameter \"\(member.key)\"")
+            let key = member.key
+            let parameter: Parameter? = at(key) { d in
+                let validName = d.checkName(key, at: member.keyOffset, rule: .identifier, what: "parameter name")
+                guard let m = d.object(member.value, "parameter \"\(key)\"") else { return nil }
+                d.rejectUnknown(m, allowed: Self.parameterFields, context: "in parameter \"\(key)\"")
                 let allowed = d.field(m, "allowed") { d, v -> [String]? in
                     guard let list = d.stringArray(v, "\"allowed\"") else { return nil }
                     if list.isEmpty { d.report(.value, "\"allowed\" must list at least one value", at: v.offset) }
@@ -181,15 +183,15 @@ extension ManifestDecoder {
                 let defaultValue = d.field(m, "default") { d, v -> String? in
                     guard let text = d.string(v, "\"default\"") else { return nil }
                     if required {
-                        d.report(.conflict, "parameter \"\(member.key)\" is required, so it cannot have a default; remove one of them", at: v.offset)
+                        d.report(.conflict, "parameter \"\(key)\" is required, so it cannot have a default; remove one of them", at: v.offset)
                     }
                     if let allowed, !allowed.isEmpty, !allowed.contains(text) {
-                        d.report(.value, "default \"\(text)\" of parameter \"\(member.key)\" is not one of its allowed values \(allowed)", at: v.offset)
+                        d.report(.value, "default \"\(text)\" of parameter \"\(key)\" is not one of its allowed values \(allowed)", at: v.offset)
                     }
                     return text
                 }
                 let description = d.field(m, "description") { d, v in d.text(v, "\"description\"", maxLength: Self.maximumDescriptionLength) }
-                return validName ? Parameter(name: member.key, defaultValue: defaultValue, allowed: allowed, required: required, description: description) : nil
+                return validName ? Parameter(name: key, defaultValue: defaultValue, allowed: allowed, required: required, description: description) : nil
             }
             if let parameter { result.append(parameter) }
         }
@@ -201,14 +203,15 @@ extension ManifestDecoder {
         guard let members = object(value, "\"env\"") else { return nil }
         var result: [EnvironmentVariable] = []
         for member in members {
-            let variable: EnvironmentVariable? = at(member.key) { d in
-                var ok = d.checkName(member.key, at: member.keyOffset, rule: .identifier, what: "environment variable")
-                if ok, member.key.hasPrefix("BATON_") {
-                    d.report(.invalidName, "environment variable \"\(member.key)\" starts with BATON_, which is reserved for the variables Baton sets", at: member.keyOffset)
+            let key = member.key
+            let variable: EnvironmentVariable? = at(key) { d in
+                var ok = d.checkName(key, at: member.keyOffset, rule: .identifier, what: "environment variable")
+                if ok, key.hasPrefix("BATON_") {
+                    d.report(.invalidName, "environment variable \"\(key)\" starts with BATON_, which is reserved for the variables Baton sets", at: member.keyOffset)
                     ok = false
                 }
-                guard let value = d.secretOrString(member.value, "variable \"\(member.key)\"") else { return nil }
-                return ok ? EnvironmentVariable(name: member.key, value: value) : nil
+                guard let value = d.secretOrString(member.value, "variable \"\(key)\"") else { return nil }
+                return ok ? EnvironmentVariable(name: key, value: value) : nil
             }
             if let variable { result.append(variable) }
         }
@@ -261,13 +264,10 @@ extension ManifestDecoder {
             return d.checkURL(url, at: v.offset) ? url : nil
         }
         let command = field(members, "command") { d, v in d.command(v, "\"command\"") }
-        let hasWebhook = members.contains { $0.keyIs("webhook") }
-        let hasCommand = members.contains { $0.keyIs("command") }
-        if hasWebhook && hasCommand {
-            report(.conflict, "alerts[\(index)] has both \"webhook\" and \"command\"; keep one", at: value.offset)
-        } else if !hasWebhook && !hasCommand {
-            at("webhook") { $0.report(.required, "alerts[\(index)] needs a \"webhook\" URL or a \"command\"", at: value.offset) }
-        }
+        exactlyOne(
+            "webhook", "command", in: members, objectOffset: value.offset,
+            both: "alerts[\(index)] has both \"webhook\" and \"command\"; keep one",
+            neither: "alerts[\(index)] needs a \"webhook\" URL or a \"command\"")
         let sla = field(members, "sla") { d, v in d.duration(v, "\"sla\"") }
         let wantsLate = events?.contains(.late) ?? false
         if wantsLate, !members.contains(where: { $0.keyIs("sla") }) {

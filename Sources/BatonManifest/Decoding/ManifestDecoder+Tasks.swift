@@ -94,13 +94,10 @@ extension ManifestDecoder {
             source.conditionOffset = v.offset
             return d.condition(v, context: context)
         }
-        let hasRun = members.contains { $0.keyIs("run") }
-        let hasHTTP = members.contains { $0.keyIs("http") }
-        if hasRun && hasHTTP {
-            report(.conflict, "\(label) has both \"run\" and \"http\"; a task does one thing", at: value.offset)
-        } else if !hasRun && !hasHTTP {
-            at("run") { $0.report(.required, "\(label) needs an action: \"run\" (a command) or \"http\" (a request)", at: value.offset) }
-        }
+        exactlyOne(
+            "run", "http", in: members, objectOffset: value.offset,
+            both: "\(label) has both \"run\" and \"http\"; a task does one thing",
+            neither: "\(label) needs an action: \"run\" (a command) or \"http\" (a request)")
         let run = field(members, "run") { d, v in d.command(v, "\"run\"") }
         let http = field(members, "http") { d, v in d.httpRequest(v, context: context) }
         let env = field(members, "env") { d, v in d.environment(v, context: "in \(context) env") } ?? []
@@ -181,9 +178,10 @@ extension ManifestDecoder {
             guard let m = d.object(v, "\"headers\"") else { return nil }
             var headers: [EnvironmentVariable] = []
             for member in m {
-                let header: EnvironmentVariable? = d.at(member.key) { d in
-                    guard let value = d.secretOrString(member.value, "header \"\(member.key)\"") else { return nil }
-                    return EnvironmentVariable(name: member.key, value: value)
+                let key = member.key
+                let header: EnvironmentVariable? = d.at(key) { d in
+                    guard let value = d.secretOrString(member.value, "header \"\(key)\"") else { return nil }
+                    return EnvironmentVariable(name: key, value: value)
                 }
                 if let header { headers.append(header) }
             }

@@ -137,6 +137,23 @@ struct ManifestDecoder {
         }
     }
 
+    /// The rule "exactly one of `first` or `second`": both is `conflict` (at the object),
+    /// neither is `required` (with the pointer of `first`). Returns which are present.
+    @discardableResult
+    mutating func exactlyOne(
+        _ first: StaticString, _ second: StaticString, in members: JSONNodeMembers, objectOffset: Int,
+        both: @autoclosure () -> String, neither: @autoclosure () -> String
+    ) -> (first: Bool, second: Bool) {
+        let hasFirst = members.contains { $0.keyIs(first) }
+        let hasSecond = members.contains { $0.keyIs(second) }
+        if hasFirst && hasSecond {
+            report(.conflict, both(), at: objectOffset)
+        } else if !hasFirst && !hasSecond {
+            at(first) { $0.report(.required, neither(), at: objectOffset) }
+        }
+        return (hasFirst, hasSecond)
+    }
+
     /// Decodes the member named `key`, if present, with the pointer set to it.
     mutating func field<T>(_ members: JSONNodeMembers, _ key: StaticString, _ body: (inout ManifestDecoder, JSONNode) -> T?) -> T? {
         guard let member = members.first(where: { $0.keyIs(key) }) else { return nil }

@@ -9,6 +9,18 @@ public final class JSONTape: @unchecked Sendable {
     /// The JSON type of a node.
     public enum NodeType: UInt8, Sendable {
         case null, bool, number, string, array, object
+
+        /// The name used in messages ("expected a string, found an array").
+        public var typeName: String {
+            switch self {
+            case .null: "null"
+            case .bool: "a boolean"
+            case .number: "a number"
+            case .string: "a string"
+            case .array: "an array"
+            case .object: "an object"
+            }
+        }
     }
 
     struct Node {
@@ -172,16 +184,7 @@ public struct JSONNode {
     }
 
     /// The type name used in messages ("expected a string, found an array").
-    public var typeName: String {
-        switch type {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
+    public var typeName: String { type.typeName }
 }
 
 /// The members of one object, read straight off the tape.

@@ -27,12 +27,12 @@ public struct JSONValue: Sendable, Hashable {
     /// The JSON type name used in messages ("expected a string, found an array").
     public var typeName: String {
         switch kind {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number(let n): n.integer != nil ? "a number" : "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
+        case .null: JSONTape.NodeType.null.typeName
+        case .bool: JSONTape.NodeType.bool.typeName
+        case .number: JSONTape.NodeType.number.typeName
+        case .string: JSONTape.NodeType.string.typeName
+        case .array: JSONTape.NodeType.array.typeName
+        case .object: JSONTape.NodeType.object.typeName
         }
     }
 

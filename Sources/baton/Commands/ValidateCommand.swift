@@ -107,13 +107,7 @@ struct ValidationReport {
     func text() -> String {
         var out = ""
         for diagnostic in diagnostics { out += diagnostic.formatted + "\n" }
-        var summary = catalog.summary
-        if !extraDiagnostics.isEmpty {
-            summary = summary.replacingOccurrences(
-                of: #"\d+ warnings?$"#,
-                with: "\(catalog.warningCount + extraDiagnostics.count) warning\(catalog.warningCount + extraDiagnostics.count == 1 ? "" : "s")",
-                options: .regularExpression)
-        }
+        var summary = catalog.summary(extraWarnings: extraDiagnostics.count)
         if let commit { summary += " at \(commit.prefix(12))" }
         return out + summary + "\n"
     }
