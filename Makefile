@@ -2,7 +2,7 @@
 # so they work on a fresh Debian machine (as root, or with sudo available).
 SWIFT ?= swift
 # openssh-server (and the ssh-keygen it pulls in) only for the SSH tests, which run their own sshd.
-APT_PACKAGES := libgit2-dev pkg-config openssh-server
+APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config openssh-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git

@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libgit2 (Debian `libgit2-dev`) through pkg-config; the Git engine of BatonGit.
@@ -28,11 +29,23 @@ let package = Package(
             name: "BatonGit",
             dependencies: ["CGit2", "BatonManifest", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The state store: the `StateStore` protocol and its embedded SQLite default.
+        .target(
+            name: "BatonStore",
+            dependencies: ["BatonManifest", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // One reconcile pass: fetch, read, validate, plan, apply, record.
+        .target(
+            name: "BatonReconciler",
+            dependencies: ["BatonManifest", "BatonGit", "BatonStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "baton",
             dependencies: [
                 "BatonManifest",
                 "BatonGit",
+                "BatonStore",
+                "BatonReconciler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,8 +71,22 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "CGit2Tests", dependencies: ["CGit2"]),
-        .testTarget(name: "BatonGitTests", dependencies: ["BatonGit"]),
-        .testTarget(name: "CLITests", dependencies: ["BatonManifest"]),
+        // Real repositories (built with the git CLI), scratch directories and a git daemon,
+        // shared by the test targets.
+        .target(name: "BatonTestSupport", path: "Tests/Support"),
+        .testTarget(name: "BatonGitTests", dependencies: ["BatonGit", "BatonTestSupport"]),
+        .testTarget(
+            name: "BatonStoreTests",
+            dependencies: ["BatonStore", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "BatonReconcilerTests",
+            dependencies: [
+                "BatonReconciler", "BatonStore", "BatonGit", "BatonManifest", "BatonTestSupport",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(name: "CLITests", dependencies: ["BatonManifest", "BatonTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

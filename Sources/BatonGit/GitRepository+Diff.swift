@@ -15,20 +15,28 @@ extension GitRepository {
     /// `ManifestPath.isManifest` accepts count: a manifest renamed to `a.json.bak` is a
     /// deletion, and one replaced by a symlink is a deletion too (the snapshot reports it).
     public func manifestChanges(from old: GitObjectID?, to new: GitObjectID, under manifestsPath: String = "manifests") throws(GitError) -> [ManifestChange] {
+        try manifestChangesAndProblems(from: old, to: new, under: manifestsPath).changes
+    }
+
+    /// `manifestChanges`, plus a diagnostic for every symbolic link or submodule the walk met
+    /// under the manifests path on the new side (outside hidden folders): what a full
+    /// snapshot would report, found only in the folders that changed.
+    func manifestChangesAndProblems(from old: GitObjectID?, to new: GitObjectID, under manifestsPath: String) throws(GitError) -> (changes: [ManifestChange], problems: [Diagnostic]) {
         let manifestsPath = GitSource.normalize(manifestsPath)
         let newTree = try lookupTree(ofCommit: new, step: .diff)
         defer { git_tree_free(newTree) }
         var oldTree: OpaquePointer?
         if let old { oldTree = try lookupTree(ofCommit: old, step: .diff) }
         defer { if let oldTree { git_tree_free(oldTree) } }
-        if let oldTree, git_oid_equal(git_tree_id(oldTree), git_tree_id(newTree)) == 1 { return [] }
+        if let oldTree, git_oid_equal(git_tree_id(oldTree), git_tree_id(newTree)) == 1 { return ([], []) }
 
         var walk = TreeWalkDiff(repository: pointer, manifestsPath: manifestsPath)
         try walk.compare(folder(manifestsPath, in: oldTree), folder(manifestsPath, in: newTree), prefix: manifestsPath)
+        let problems = walk.problems.sorted()
         let adds = walk.changes.contains { $0.kind == .added }
         let deletes = walk.changes.contains { $0.kind == .deleted }
-        if !(adds && deletes) { return walk.changes.sorted { $0.path < $1.path } }
-        return try changesWithRenames(oldTree: oldTree, newTree: newTree, new: new, under: manifestsPath)
+        if !(adds && deletes) { return (walk.changes.sorted { $0.path < $1.path }, problems) }
+        return (try changesWithRenames(oldTree: oldTree, newTree: newTree, new: new, under: manifestsPath), problems)
     }
 
     /// The id of the folder at `path` in `tree` (the tree itself for ""), or nil when absent
@@ -117,6 +125,8 @@ private struct TreeWalkDiff {
     let repository: OpaquePointer
     let manifestsPath: String
     var changes: [ManifestChange] = []
+    /// Symbolic links and submodules on the new side, outside hidden folders.
+    var problems: [Diagnostic] = []
 
     private struct Entry {
         var id: git_oid
@@ -149,6 +159,9 @@ private struct TreeWalkDiff {
     }
 
     private mutating func compare(entry old: Entry?, with new: Entry?, path: String) throws(GitError) {
+        if let new, new.mode == GIT_FILEMODE_LINK || new.mode == GIT_FILEMODE_COMMIT, !isHidden(path) {
+            problems.append(new.mode == GIT_FILEMODE_LINK ? GitRepository.symlinkDiagnostic(path) : GitRepository.submoduleDiagnostic(path))
+        }
         // Folders on either side are compared recursively (a missing side is empty).
         if old?.isTree == true || new?.isTree == true {
             try compare(old?.isTree == true ? old!.id : nil, new?.isTree == true ? new!.id : nil, prefix: path)
@@ -168,6 +181,12 @@ private struct TreeWalkDiff {
         case (nil, nil):
             break
         }
+    }
+
+    /// Whether any component of the path below the manifests folder starts with a dot.
+    private func isHidden(_ path: String) -> Bool {
+        let relative = manifestsPath.isEmpty ? Substring(path) : path.dropFirst(manifestsPath.count + 1)
+        return relative.split(separator: "/").contains { $0.hasPrefix(".") }
     }
 
     private func isManifest(_ path: String) -> Bool {

@@ -72,7 +72,7 @@ public struct GitSource: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(redactedURL)#\(ref) (\(manifestsPath.isEmpty ? "/" : manifestsPath))" }
 
     /// `./manifests/` → `manifests`, so path prefixes compare exactly.
-    static func normalize(_ path: String) -> String {
+    public static func normalize(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
     }
 }

@@ -1,13 +1,13 @@
 import BatonManifest
 
 extension ManifestSnapshot {
-    /// Decodes and validates every manifest of the snapshot, as one revision.
+    /// Decodes and validates every manifest of the snapshot, as one revision, on all cores.
     ///
     /// Problems the snapshot found while reading the tree (a symlink or submodule under the
     /// manifests path, a blob over 1 MiB) become the diagnostics of their paths, so a pull
     /// request check and the reconciler judge a commit by exactly the same list.
     public func catalog() -> ManifestCatalog {
-        var files = blobs.map { ManifestFile(path: $0.path, bytes: $0.bytes) }
+        var files = blobs.concurrentMap { ManifestFile(path: $0.path, bytes: $0.bytes) }
         var byPath: [String: Int] = [:]
         for (index, file) in files.enumerated() { byPath[file.path] = index }
         for diagnostic in diagnostics {

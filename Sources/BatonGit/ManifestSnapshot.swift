@@ -18,6 +18,16 @@ public struct ManifestSnapshot: Sendable {
     public var blobs: [ManifestBlob]
     /// Problems with entries under the manifests path, sorted by path.
     public var diagnostics: [Diagnostic]
+
+    /// A snapshot assembled by a caller: the reconciler builds one from the files a diff
+    /// touched, to judge them exactly as a full read would.
+    public init(commit: GitObjectID, manifestsPath: String, manifestsPathExists: Bool, blobs: [ManifestBlob], diagnostics: [Diagnostic]) {
+        self.commit = commit
+        self.manifestsPath = manifestsPath
+        self.manifestsPathExists = manifestsPathExists
+        self.blobs = blobs
+        self.diagnostics = diagnostics
+    }
 }
 
 /// One manifest file at a commit.
@@ -29,4 +39,10 @@ public struct ManifestBlob: Sendable, Hashable {
     /// unchanged files.
     public var id: GitObjectID
     public var bytes: [UInt8]
+
+    public init(path: String, id: GitObjectID, bytes: [UInt8]) {
+        self.path = path
+        self.id = id
+        self.bytes = bytes
+    }
 }

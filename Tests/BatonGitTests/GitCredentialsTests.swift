@@ -1,3 +1,4 @@
+import BatonTestSupport
 import BatonGit
 import Foundation
 import Testing

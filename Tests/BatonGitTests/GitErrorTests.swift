@@ -1,3 +1,4 @@
+import BatonTestSupport
 import BatonGit
 import Testing
 

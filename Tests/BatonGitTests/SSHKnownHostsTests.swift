@@ -1,4 +1,5 @@
 @testable import BatonGit
+import BatonTestSupport
 import Crypto
 import Foundation
 import Testing

@@ -77,4 +77,8 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Cus
     public static let retryDelayCapped = DiagnosticCode(rawValue: "retry-delay-capped")
     /// No `*.json` file found where manifests were expected.
     public static let noManifests = DiagnosticCode(rawValue: "no-manifests")
+    /// A commit whose manifests path is missing or holds no manifest while pipelines are
+    /// live. An error, because a mistyped path or a bad merge must never retire everything;
+    /// `baton reconcile --allow-empty` applies such a commit on purpose.
+    public static let emptySource = DiagnosticCode(rawValue: "empty-source")
 }

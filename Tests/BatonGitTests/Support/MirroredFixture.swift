@@ -1,3 +1,4 @@
+import BatonTestSupport
 import BatonGit
 
 /// A fixture repository and its Baton mirror in one temporary directory: the usual set-up

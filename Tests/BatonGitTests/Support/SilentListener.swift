@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -2,11 +2,11 @@ import Foundation
 
 /// A fresh directory per test, removed at the end, so tests can run in parallel without
 /// sharing a file. Exported trees are read-only, so removal first makes everything writable.
-final class TemporaryDirectory {
-    let path: String
+public final class TemporaryDirectory: Sendable {
+    public let path: String
 
-    init() throws {
-        path = NSTemporaryDirectory() + "baton-git-tests-" + UUID().uuidString
+    public init() throws {
+        path = NSTemporaryDirectory() + "baton-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
@@ -15,5 +15,5 @@ final class TemporaryDirectory {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    func sub(_ name: String) -> String { "\(path)/\(name)" }
+    public func sub(_ name: String) -> String { "\(path)/\(name)" }
 }

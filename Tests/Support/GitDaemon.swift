@@ -5,12 +5,12 @@ import Glibc
 
 /// A real `git daemon` on 127.0.0.1 serving a base directory over `git://`, for the tests
 /// that must cross a socket. Each test starts its own on a free port and stops it.
-final class GitDaemon {
-    let port: UInt16
-    let basePath: String
+public final class GitDaemon {
+    public let port: UInt16
+    public let basePath: String
     private let process: Process
 
-    init(basePath: String) throws {
+    public init(basePath: String) throws {
         self.basePath = basePath
         var lastError: Error?
         // A port found free can be taken before the daemon binds it; retry with another.
@@ -39,9 +39,9 @@ final class GitDaemon {
         throw lastError!
     }
 
-    func url(_ repository: String) -> String { "git://127.0.0.1:\(port)/\(repository)" }
+    public func url(_ repository: String) -> String { "git://127.0.0.1:\(port)/\(repository)" }
 
-    func stop() {
+    public func stop() {
         // SIGKILL: nothing to flush, and git-daemon's own SIGTERM handling waits for clients.
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
@@ -52,9 +52,9 @@ final class GitDaemon {
     deinit { stop() }
 }
 
-enum FreePort {
+public enum FreePort {
     /// Binds port 0 on loopback, reads the port the kernel chose, and closes the socket.
-    static func find() throws -> UInt16 {
+    public static func find() throws -> UInt16 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         defer { close(fd) }
@@ -72,7 +72,7 @@ enum FreePort {
 
     /// Polls until something accepts connections on the port (true), the deadline passes or
     /// `alive` turns false (false).
-    static func waitUntilAccepting(port: UInt16, timeout: TimeInterval, while alive: () -> Bool) -> Bool {
+    public static func waitUntilAccepting(port: UInt16, timeout: TimeInterval, while alive: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline, alive() {
             if canConnect(port: port) { return true }
@@ -81,7 +81,7 @@ enum FreePort {
         return false
     }
 
-    static func canConnect(port: UInt16) -> Bool {
+    public static func canConnect(port: UInt16) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }

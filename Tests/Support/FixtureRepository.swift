@@ -3,35 +3,39 @@ import Foundation
 /// A working repository built with the `git` CLI, for tests only (the product never shells
 /// out to git). Authors and dates come from the environment so ids and attributions are
 /// deterministic.
-struct FixtureRepository {
-    let path: String
+public struct FixtureRepository: Sendable {
+    public let path: String
 
-    struct Person: Sendable {
-        var name: String
-        var email: String
-        static let ana = Person(name: "Ana Lima", email: "ana@example.com")
-        static let bo = Person(name: "Bo Chen", email: "bo@example.com")
-        static let cy = Person(name: "Cy Okafor", email: "cy@example.com")
-        static let dee = Person(name: "Dee Merger", email: "dee@example.com")
+    public struct Person: Sendable {
+        public var name: String
+        public var email: String
+        public init(name: String, email: String) {
+            self.name = name
+            self.email = email
+        }
+        public static let ana = Person(name: "Ana Lima", email: "ana@example.com")
+        public static let bo = Person(name: "Bo Chen", email: "bo@example.com")
+        public static let cy = Person(name: "Cy Okafor", email: "cy@example.com")
+        public static let dee = Person(name: "Dee Merger", email: "dee@example.com")
     }
 
     /// Seconds since the epoch handed to the next commit, increasing so the order is stable.
-    private final class Clock { var seconds = 1_700_000_000 }
+    private final class Clock: @unchecked Sendable { var seconds = 1_700_000_000 }
     private let clock = Clock()
 
-    init(at path: String) throws {
+    public init(at path: String) throws {
         self.path = path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         try git("-c", "init.defaultBranch=main", "init", "-q")
     }
 
     @discardableResult
-    func git(_ arguments: String..., author: Person = .ana, committer: Person? = nil) throws -> String {
+    public func git(_ arguments: String..., author: Person = .ana, committer: Person? = nil) throws -> String {
         try git(arguments, author: author, committer: committer)
     }
 
     @discardableResult
-    func git(_ arguments: [String], author: Person = .ana, committer: Person? = nil) throws -> String {
+    public func git(_ arguments: [String], author: Person = .ana, committer: Person? = nil) throws -> String {
         clock.seconds += 60
         let committer = committer ?? author
         var environment = ProcessInfo.processInfo.environment
@@ -46,22 +50,22 @@ struct FixtureRepository {
         return try Shell.run("/usr/bin/git", ["-C", path, "-c", "commit.gpgsign=false", "-c", "protocol.file.allow=always"] + arguments, environment: environment)
     }
 
-    func write(_ relativePath: String, _ contents: String, executable: Bool = false) throws {
+    public func write(_ relativePath: String, _ contents: String, executable: Bool = false) throws {
         try write(relativePath, Data(contents.utf8), executable: executable)
     }
 
-    func write(_ relativePath: String, _ data: Data, executable: Bool = false) throws {
+    public func write(_ relativePath: String, _ data: Data, executable: Bool = false) throws {
         let full = "\(path)/\(relativePath)"
         try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try data.write(to: URL(fileURLWithPath: full))
         if executable { try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: full) }
     }
 
-    func remove(_ relativePath: String) throws {
+    public func remove(_ relativePath: String) throws {
         try FileManager.default.removeItem(atPath: "\(path)/\(relativePath)")
     }
 
-    func symlink(_ relativePath: String, to target: String) throws {
+    public func symlink(_ relativePath: String, to target: String) throws {
         let full = "\(path)/\(relativePath)"
         try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: full, withDestinationPath: target)
@@ -69,20 +73,20 @@ struct FixtureRepository {
 
     /// Stages everything and commits; returns the new commit id.
     @discardableResult
-    func commit(_ message: String, author: Person = .ana, committer: Person? = nil) throws -> String {
+    public func commit(_ message: String, author: Person = .ana, committer: Person? = nil) throws -> String {
         try git("add", "-A")
         try git("commit", "-q", "--allow-empty", "-m", message, author: author, committer: committer)
         return try head()
     }
 
-    func head() throws -> String { try revParse("HEAD") }
+    public func head() throws -> String { try revParse("HEAD") }
 
-    func revParse(_ revision: String) throws -> String {
+    public func revParse(_ revision: String) throws -> String {
         try git("rev-parse", revision).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A minimal valid-looking manifest body; BatonGit does not decode it.
-    static func manifest(_ name: String, cron: String = "0 2 * * *") -> String {
+    public static func manifest(_ name: String, cron: String = "0 2 * * *") -> String {
         """
         {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "\(name)", "schedule": {"cron": "\(cron)"}, "tasks": [{"id": "a", "run": "true"}]}
 
@@ -90,16 +94,21 @@ struct FixtureRepository {
     }
 }
 
-enum Shell {
-    struct Failure: Error, CustomStringConvertible {
-        var command: String
-        var status: Int32
-        var output: String
-        var description: String { "\(command) exited \(status): \(output)" }
+public enum Shell {
+    public struct Failure: Error, CustomStringConvertible {
+        public var command: String
+        public var status: Int32
+        public var output: String
+        public init(command: String, status: Int32, output: String) {
+            self.command = command
+            self.status = status
+            self.output = output
+        }
+        public var description: String { "\(command) exited \(status): \(output)" }
     }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -1,0 +1,76 @@
+import Foundation
+
+/// One execution of a pipeline. The engine fills this table; the store guarantees its key.
+///
+/// `(pipeline, scheduledAt)` is unique for scheduled runs: whatever crashes or races happen,
+/// a slot has at most one run. Manual runs have no slot (`scheduledAt` nil) and are not
+/// limited.
+public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
+    public enum State: String, Sendable, Hashable, Codable, CaseIterable {
+        case queued, running, succeeded, failed, cancelled, timedOut, skipped, missed
+    }
+
+    public var id: Int64?
+    public var pipeline: String
+    public var versionID: Int64
+    public var scheduledAt: Date?
+    /// `schedule` or `manual`.
+    public var trigger: String
+    public var state: State
+    public var parameters: [String: String]
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var reason: String?
+
+    public init(id: Int64? = nil, pipeline: String, versionID: Int64, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil) {
+        self.id = id
+        self.pipeline = pipeline
+        self.versionID = versionID
+        self.scheduledAt = scheduledAt
+        self.trigger = trigger
+        self.state = state
+        self.parameters = parameters
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.reason = reason
+    }
+}
+
+/// One attempt of one task of a run. The engine fills this table.
+public struct TaskAttemptRecord: Sendable, Hashable, Codable, Identifiable {
+    public var id: Int64?
+    public var runID: Int64
+    public var taskID: String
+    public var attempt: Int
+    public var state: String
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var exitCode: Int?
+    public var signal: Int?
+    public var reason: String?
+    public var outputs: [String: String]
+    public var logPath: String?
+    /// With `processStartTime`, identifies the process across a daemon restart even when
+    /// the pid has been reused.
+    public var pid: Int?
+    public var processStartTime: Int64?
+
+    public init(id: Int64? = nil, runID: Int64, taskID: String, attempt: Int, state: String, startedAt: Date? = nil, finishedAt: Date? = nil, exitCode: Int? = nil, signal: Int? = nil, reason: String? = nil, outputs: [String: String] = [:], logPath: String? = nil, pid: Int? = nil, processStartTime: Int64? = nil) {
+        self.id = id
+        self.runID = runID
+        self.taskID = taskID
+        self.attempt = attempt
+        self.state = state
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.exitCode = exitCode
+        self.signal = signal
+        self.reason = reason
+        self.outputs = outputs
+        self.logPath = logPath
+        self.pid = pid
+        self.processStartTime = processStartTime
+    }
+}

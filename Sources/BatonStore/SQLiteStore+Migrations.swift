@@ -1,0 +1,165 @@
+import GRDB
+
+extension SQLiteStore {
+    /// The schema, as numbered migrations that only ever append.
+    ///
+    /// A released migration is never edited: a database made by any earlier Baton is brought
+    /// forward by running the ones it lacks, in order, each in its own transaction. Versions
+    /// and audit events are made immutable by triggers, so no later code path can rewrite
+    /// history by mistake.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-revisions") { db in
+            try db.execute(sql: """
+                CREATE TABLE source (
+                  id INTEGER PRIMARY KEY CHECK (id = 1),
+                  url TEXT NOT NULL,
+                  ref TEXT NOT NULL,
+                  path TEXT NOT NULL,
+                  lastFetchedCommit TEXT,
+                  lastFetchedAt DATETIME,
+                  lastAppliedCommit TEXT,
+                  lastAppliedAt DATETIME,
+                  lastAttemptedCommit TEXT,
+                  lastAttemptedAt DATETIME,
+                  lastAttemptOutcome TEXT,
+                  lastAttemptAuthorName TEXT,
+                  lastAttemptAuthorEmail TEXT,
+                  lastAttemptDiagnostics TEXT NOT NULL DEFAULT '[]',
+                  lastError TEXT,
+                  lastErrorAt DATETIME,
+                  lastErrorTransient BOOLEAN,
+                  consecutiveFailures INTEGER NOT NULL DEFAULT 0,
+                  rulesVersion INTEGER NOT NULL
+                );
+                CREATE TABLE revision (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  commitID TEXT NOT NULL,
+                  authorName TEXT NOT NULL,
+                  authorEmail TEXT NOT NULL,
+                  authorTime DATETIME NOT NULL,
+                  committerName TEXT NOT NULL,
+                  committerEmail TEXT NOT NULL,
+                  commitTime DATETIME NOT NULL,
+                  subject TEXT NOT NULL,
+                  outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'rejected', 'unchanged')),
+                  movement TEXT NOT NULL,
+                  creates INTEGER NOT NULL,
+                  updates INTEGER NOT NULL,
+                  retires INTEGER NOT NULL,
+                  revives INTEGER NOT NULL,
+                  unchanged INTEGER NOT NULL,
+                  diagnostics TEXT NOT NULL,
+                  recordedAt DATETIME NOT NULL
+                );
+                CREATE INDEX revision_commit ON revision(commitID);
+                CREATE TABLE pipeline_version (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  pipeline TEXT NOT NULL,
+                  number INTEGER NOT NULL,
+                  changeKind TEXT NOT NULL CHECK (changeKind IN ('create', 'update', 'retire', 'revive')),
+                  spec TEXT NOT NULL,
+                  specHash TEXT NOT NULL,
+                  commitID TEXT NOT NULL,
+                  authorName TEXT NOT NULL,
+                  authorEmail TEXT NOT NULL,
+                  authorTime DATETIME NOT NULL,
+                  committerName TEXT NOT NULL,
+                  committerEmail TEXT NOT NULL,
+                  commitTime DATETIME NOT NULL,
+                  subject TEXT NOT NULL,
+                  revisionCommit TEXT NOT NULL,
+                  treeID TEXT NOT NULL,
+                  filePath TEXT NOT NULL,
+                  blobID TEXT NOT NULL,
+                  mergeCommit TEXT,
+                  mergedByName TEXT,
+                  mergedByEmail TEXT,
+                  changes TEXT NOT NULL,
+                  revisionID INTEGER NOT NULL REFERENCES revision(id),
+                  appliedAt DATETIME NOT NULL,
+                  UNIQUE (pipeline, number)
+                );
+                CREATE TABLE pipeline (
+                  name TEXT PRIMARY KEY,
+                  state TEXT NOT NULL CHECK (state IN ('active', 'retired')),
+                  currentVersionID INTEGER NOT NULL REFERENCES pipeline_version(id),
+                  version INTEGER NOT NULL,
+                  specHash TEXT NOT NULL,
+                  createdAt DATETIME NOT NULL,
+                  updatedAt DATETIME NOT NULL
+                );
+                CREATE TABLE audit_event (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  time DATETIME NOT NULL,
+                  pipeline TEXT NOT NULL,
+                  action TEXT NOT NULL,
+                  changedFields TEXT NOT NULL,
+                  commitID TEXT,
+                  authorName TEXT,
+                  authorEmail TEXT,
+                  mergeCommit TEXT,
+                  mergedByName TEXT,
+                  mergedByEmail TEXT,
+                  actor TEXT,
+                  message TEXT,
+                  revisionID INTEGER REFERENCES revision(id),
+                  versionID INTEGER REFERENCES pipeline_version(id)
+                );
+                CREATE INDEX audit_event_pipeline ON audit_event(pipeline, time);
+                CREATE INDEX audit_event_time ON audit_event(time);
+                CREATE TABLE manifest_file (
+                  path TEXT PRIMARY KEY,
+                  blobID TEXT NOT NULL,
+                  pipeline TEXT NOT NULL
+                );
+                CREATE INDEX manifest_file_pipeline ON manifest_file(pipeline);
+                CREATE TRIGGER pipeline_version_immutable BEFORE UPDATE ON pipeline_version
+                  BEGIN SELECT RAISE(ABORT, 'pipeline versions are immutable'); END;
+                CREATE TRIGGER pipeline_version_kept BEFORE DELETE ON pipeline_version
+                  BEGIN SELECT RAISE(ABORT, 'pipeline versions are never deleted'); END;
+                CREATE TRIGGER audit_event_immutable BEFORE UPDATE ON audit_event
+                  BEGIN SELECT RAISE(ABORT, 'audit events are immutable'); END;
+                CREATE TRIGGER audit_event_kept BEFORE DELETE ON audit_event
+                  BEGIN SELECT RAISE(ABORT, 'audit events are never deleted'); END;
+                """)
+        }
+        migrator.registerMigration("v2-runs") { db in
+            try db.execute(sql: """
+                CREATE TABLE run (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  pipeline TEXT NOT NULL,
+                  versionID INTEGER NOT NULL REFERENCES pipeline_version(id),
+                  scheduledAt DATETIME,
+                  trigger TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  parameters TEXT NOT NULL DEFAULT '{}',
+                  createdAt DATETIME NOT NULL,
+                  startedAt DATETIME,
+                  finishedAt DATETIME,
+                  reason TEXT,
+                  UNIQUE (pipeline, scheduledAt)
+                );
+                CREATE INDEX run_state ON run(state);
+                CREATE TABLE task_attempt (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  runID INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                  taskID TEXT NOT NULL,
+                  attempt INTEGER NOT NULL,
+                  state TEXT NOT NULL,
+                  startedAt DATETIME,
+                  finishedAt DATETIME,
+                  exitCode INTEGER,
+                  signal INTEGER,
+                  reason TEXT,
+                  outputs TEXT NOT NULL DEFAULT '{}',
+                  logPath TEXT,
+                  pid INTEGER,
+                  processStartTime INTEGER,
+                  UNIQUE (runID, taskID, attempt)
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import GRDB
+
+/// The embedded default store: one SQLite file, `<state>/baton.sqlite`, through GRDB.
+///
+/// WAL journal (readers never wait for the writer, and a crash mid-write leaves the last
+/// committed state), foreign keys on, and a busy timeout so that `baton status` run beside a
+/// daemon waits a moment instead of failing. Every write is one transaction; the schema is
+/// brought up to date by `migrator` when the store opens.
+public final class SQLiteStore: StateStore {
+    /// The file name inside the state directory.
+    public static let fileName = "baton.sqlite"
+
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating when needed) the store of a state directory.
+    public convenience init(stateDirectory: String) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(.open, "cannot create the state directory \(stateDirectory): \(error.localizedDescription)")
+        }
+        try self.init(path: "\(stateDirectory)/\(Self.fileName)")
+    }
+
+    /// Opens (creating when needed) the database at `path` and migrates it to the newest
+    /// schema. Refuses a database that a newer Baton has migrated further.
+    public init(path: String, busyTimeout: TimeInterval = 5) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(busyTimeout)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "baton"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(.open, "cannot open the state store \(path): \(Self.describe(error))")
+        }
+        let migrator = Self.migrator
+        do {
+            let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
+            if superseded {
+                throw StoreError(.newerSchema, "the state store \(path) was written by a newer Baton (its schema has migrations this version does not know); upgrade Baton or point --state at another directory")
+            }
+            try migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.open, "cannot migrate the state store \(path): \(Self.describe(error))")
+        }
+    }
+
+    /// Whether a state directory already has a store, so read-only commands can say "nothing
+    /// reconciled yet" instead of creating an empty database.
+    public static func exists(inStateDirectory directory: String) -> Bool {
+        FileManager.default.fileExists(atPath: "\(directory)/\(fileName)")
+    }
+
+    // MARK: Reads
+
+    public func source() async throws(StoreError) -> SourceRecord? {
+        try await read { db in try SourceRecord.fetchOne(db, key: 1) }
+    }
+
+    public func pipelines() async throws(StoreError) -> [PipelineRecord] {
+        try await read { db in try PipelineRecord.order(Column("name")).fetchAll(db) }
+    }
+
+    public func pipelines(named names: [String]) async throws(StoreError) -> [PipelineRecord] {
+        try await read { db in try Self.pipelines(db, named: names) }
+    }
+
+    public func activePipelineCount() async throws(StoreError) -> Int {
+        try await read { db in try PipelineRecord.filter(Column("state") == PipelineState.active.rawValue).fetchCount(db) }
+    }
+
+    public func version(id: Int64) async throws(StoreError) -> PipelineVersion? {
+        try await read { db in try PipelineVersion.fetchOne(db, key: id) }
+    }
+
+    public func currentVersions(of names: [String]) async throws(StoreError) -> [PipelineVersion] {
+        try await read { db in
+            var versions: [PipelineVersion] = []
+            for chunk in Self.chunks(names) {
+                versions += try PipelineVersion.fetchAll(db, sql: """
+                    SELECT v.* FROM pipeline_version v JOIN pipeline p ON p.currentVersionID = v.id
+                    WHERE p.name IN (\(Self.placeholders(chunk.count)))
+                    """, arguments: StatementArguments(chunk))
+            }
+            return versions.sorted { $0.pipeline < $1.pipeline }
+        }
+    }
+
+    public func versions(of pipeline: String) async throws(StoreError) -> [PipelineVersion] {
+        try await read { db in
+            try PipelineVersion.filter(Column("pipeline") == pipeline).order(Column("number").desc).fetchAll(db)
+        }
+    }
+
+    public func manifestIndex() async throws(StoreError) -> [ManifestIndexEntry] {
+        try await read { db in try ManifestIndexEntry.order(Column("path")).fetchAll(db) }
+    }
+
+    public func manifestIndex(paths: [String]) async throws(StoreError) -> [ManifestIndexEntry] {
+        try await read { db in
+            var entries: [ManifestIndexEntry] = []
+            for chunk in Self.chunks(paths) {
+                entries += try ManifestIndexEntry.filter(chunk.contains(Column("path"))).fetchAll(db)
+            }
+            return entries.sorted { $0.path < $1.path }
+        }
+    }
+
+    public func manifestIndex(pipelines: [String]) async throws(StoreError) -> [ManifestIndexEntry] {
+        try await read { db in
+            var entries: [ManifestIndexEntry] = []
+            for chunk in Self.chunks(pipelines) {
+                entries += try ManifestIndexEntry.filter(chunk.contains(Column("pipeline"))).fetchAll(db)
+            }
+            return entries.sorted { $0.path < $1.path }
+        }
+    }
+
+    public func revisions(limit: Int) async throws(StoreError) -> [RevisionRecord] {
+        try await read { db in try RevisionRecord.order(Column("id").desc).limit(limit).fetchAll(db) }
+    }
+
+    public func auditEvents(_ query: AuditQuery) async throws(StoreError) -> [AuditEvent] {
+        try await read { db in
+            var request = AuditEvent.all()
+            if let since = query.since { request = request.filter(Column("time") >= since) }
+            if let pipeline = query.pipeline { request = request.filter(Column("pipeline") == pipeline) }
+            if let email = query.authorEmail {
+                request = request.filter(sql: "(authorEmail = ? COLLATE NOCASE OR mergedByEmail = ? COLLATE NOCASE)", arguments: [email, email])
+            }
+            request = request.order(Column("id").desc)
+            if let limit = query.limit { request = request.limit(limit) }
+            return try request.fetchAll(db)
+        }
+    }
+
+    public func runs(of pipeline: String, limit: Int) async throws(StoreError) -> [RunRecord] {
+        try await read { db in
+            try RunRecord.filter(Column("pipeline") == pipeline).order(Column("scheduledAt").desc, Column("id").desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    // MARK: Writes
+
+    public func createRun(_ run: RunRecord) async throws(StoreError) -> (run: RunRecord, created: Bool) {
+        let result = try await write { db -> (RunRecord, Bool) in
+            if let slot = run.scheduledAt,
+               let existing = try RunRecord.filter(Column("pipeline") == run.pipeline && Column("scheduledAt") == slot).fetchOne(db) {
+                return (existing, false)
+            }
+            var inserted = run
+            try inserted.insert(db)
+            return (inserted, true)
+        }
+        return (result.0, result.1)
+    }
+
+    @discardableResult
+    public func apply(_ write: RevisionWrite) async throws(StoreError) -> RevisionRecord? {
+        try await self.write { db in try Self.apply(write, in: db) }
+    }
+
+    static func apply(_ write: RevisionWrite, in db: Database) throws -> RevisionRecord? {
+        let current = try SourceRecord.fetchOne(db, key: 1)
+        if current?.lastAppliedCommit != write.expectedLastApplied {
+            throw StoreError(.conflict, "the applied commit moved to \(current?.lastAppliedCommit ?? "none") while this pass planned against \(write.expectedLastApplied ?? "none"); run the pass again")
+        }
+        var revision = write.revision
+        if revision != nil { try revision!.insert(db) }
+        precondition(write.versions.isEmpty || revision != nil, "versions need a revision")
+
+        if !write.versions.isEmpty {
+            let names = write.versions.map(\.pipeline)
+            var heads: [String: PipelineRecord] = [:]
+            for pipeline in try pipelines(db, named: names) { heads[pipeline.name] = pipeline }
+            for var version in write.versions {
+                let head = heads[version.pipeline]
+                version.number = (head?.version ?? 0) + 1
+                version.revisionID = revision?.id
+                try version.insert(db)
+                let record = PipelineRecord(
+                    name: version.pipeline, state: version.changeKind == .retire ? .retired : .active,
+                    currentVersionID: version.id!, version: version.number, specHash: version.specHash,
+                    createdAt: head?.createdAt ?? version.appliedAt, updatedAt: version.appliedAt)
+                try record.save(db)
+                heads[version.pipeline] = record
+                var event = AuditEvent(
+                    time: version.appliedAt, pipeline: version.pipeline, action: version.changeKind.rawValue,
+                    changedFields: version.changes.map(\.pointer), commit: version.commit.id, author: version.commit.author,
+                    mergeCommit: version.mergeCommit, mergedBy: version.mergedBy, revisionID: revision?.id, versionID: version.id)
+                try event.insert(db)
+            }
+        }
+
+        if write.replaceIndex { try ManifestIndexEntry.deleteAll(db) }
+        for chunk in chunks(write.indexDeletions) {
+            try ManifestIndexEntry.filter(chunk.contains(Column("path"))).deleteAll(db)
+        }
+        for entry in write.indexUpserts { try entry.upsert(db) }
+        try write.source.save(db)
+        return revision
+    }
+
+    // MARK: Plumbing
+
+    static func pipelines(_ db: Database, named names: [String]) throws -> [PipelineRecord] {
+        var records: [PipelineRecord] = []
+        for chunk in chunks(names) {
+            records += try PipelineRecord.filter(chunk.contains(Column("name"))).fetchAll(db)
+        }
+        return records.sorted { $0.name < $1.name }
+    }
+
+    /// SQLite limits the parameters of one statement; large `IN` lists go in pieces.
+    static func chunks(_ values: [String]) -> [ArraySlice<String>] {
+        stride(from: 0, to: values.count, by: 900).map { values[$0..<min($0 + 900, values.count)] }
+    }
+
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    static func storeError(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        return StoreError(.database, "\(path): \(describe(error))")
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+}

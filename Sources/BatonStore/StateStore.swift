@@ -1,0 +1,52 @@
+import Foundation
+
+/// What Baton knows and has done: the source, the judged revisions, the pipelines and their
+/// versions, the audit log, and the runs.
+///
+/// The rest of Baton talks to this protocol, never to a database, so that SQLite (the
+/// embedded default) and PostgreSQL (several nodes on one store) are interchangeable; both
+/// must pass the same contract tests. Methods are `async` because a networked store is.
+/// Reads return plain value types; the one write the reconciler makes, `apply(_:)`, is a
+/// single transaction.
+public protocol StateStore: Sendable {
+    /// The source and its progress; nil until the first pass.
+    func source() async throws(StoreError) -> SourceRecord?
+
+    /// Applies a pass's results atomically (see `RevisionWrite`) and returns the stored
+    /// revision with its id, if the write carried one.
+    @discardableResult
+    func apply(_ write: RevisionWrite) async throws(StoreError) -> RevisionRecord?
+
+    /// Every pipeline, active and retired, by name.
+    func pipelines() async throws(StoreError) -> [PipelineRecord]
+    /// The pipelines with these names that exist (active or retired).
+    func pipelines(named names: [String]) async throws(StoreError) -> [PipelineRecord]
+    /// How many pipelines are active.
+    func activePipelineCount() async throws(StoreError) -> Int
+
+    /// A version by id.
+    func version(id: Int64) async throws(StoreError) -> PipelineVersion?
+    /// The current versions of these pipelines.
+    func currentVersions(of names: [String]) async throws(StoreError) -> [PipelineVersion]
+    /// A pipeline's versions, newest first.
+    func versions(of pipeline: String) async throws(StoreError) -> [PipelineVersion]
+
+    /// The whole manifest index of the applied commit, by path.
+    func manifestIndex() async throws(StoreError) -> [ManifestIndexEntry]
+    /// The index rows for these paths.
+    func manifestIndex(paths: [String]) async throws(StoreError) -> [ManifestIndexEntry]
+    /// The index rows of files defining these pipelines.
+    func manifestIndex(pipelines: [String]) async throws(StoreError) -> [ManifestIndexEntry]
+
+    /// Judged revisions, newest first.
+    func revisions(limit: Int) async throws(StoreError) -> [RevisionRecord]
+    /// Audit events matching `query`, newest first.
+    func auditEvents(_ query: AuditQuery) async throws(StoreError) -> [AuditEvent]
+
+    /// Inserts a run, unless a run already holds its slot `(pipeline, scheduledAt)`: then the
+    /// existing run is returned with `created` false. This is how "one run per slot" holds
+    /// across crashes and races.
+    func createRun(_ run: RunRecord) async throws(StoreError) -> (run: RunRecord, created: Bool)
+    /// A pipeline's runs, newest slot first.
+    func runs(of pipeline: String, limit: Int) async throws(StoreError) -> [RunRecord]
+}

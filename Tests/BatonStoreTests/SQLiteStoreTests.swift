@@ -1,0 +1,135 @@
+@testable import BatonStore
+import BatonTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// The SQLite store: the shared contract, plus what only a file on disk can show
+/// (migrations from an older schema, refusal of a newer one, atomicity, immutability).
+@Suite struct SQLiteStoreTests {
+    typealias F = StoreFixtures
+
+    @Test(arguments: StateStoreContract.allCases)
+    func contract(_ contract: StateStoreContract) async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        try await contract.run(on: store)
+    }
+
+    @Test func theFileIsWALWithForeignKeys() async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        #expect(store.path == temp.sub("state") + "/baton.sqlite")
+        let queue = try DatabaseQueue(path: store.path)
+        #expect(try await queue.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        // A version pointing at no revision is refused by the foreign key.
+        await #expect(throws: DatabaseError.self) {
+            try await queue.write { db in
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+                try db.execute(sql: """
+                    INSERT INTO pipeline_version (pipeline, number, changeKind, spec, specHash, commitID, authorName, authorEmail,
+                      authorTime, committerName, committerEmail, commitTime, subject, revisionCommit, treeID, filePath, blobID,
+                      changes, revisionID, appliedAt)
+                    VALUES ('x', 1, 'create', '{}', 'h', 'c', 'a', 'e', '2026-01-01', 'a', 'e', '2026-01-01', 's', 'c', 't', 'p', 'b', '[]', 999, '2026-01-01')
+                    """)
+            }
+        }
+    }
+
+    @Test func aDatabaseFromTheFirstMigrationIsMigratedForwardWithItsData() async throws {
+        let temp = try TemporaryDirectory()
+        let path = temp.sub("old.sqlite")
+        // What a Baton that only knew "v1-revisions" left behind.
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(old, upTo: "v1-revisions")
+        try await old.write { db in
+            try db.execute(sql: """
+                INSERT INTO source (id, url, ref, path, lastAppliedCommit, rulesVersion) VALUES (1, '/srv/p', 'main', 'manifests', 'abc', 1);
+                INSERT INTO revision (commitID, authorName, authorEmail, authorTime, committerName, committerEmail, commitTime, subject,
+                  outcome, movement, creates, updates, retires, revives, unchanged, diagnostics, recordedAt)
+                  VALUES ('abc', 'Ana', 'ana@example.com', '2026-01-01 00:00:00.000', 'Ana', 'ana@example.com', '2026-01-01 00:00:00.000', 'Add etl',
+                  'applied', 'initial', 1, 0, 0, 0, 0, '[]', '2026-01-01 00:00:00.000');
+                INSERT INTO pipeline_version (pipeline, number, changeKind, spec, specHash, commitID, authorName, authorEmail, authorTime,
+                  committerName, committerEmail, commitTime, subject, revisionCommit, treeID, filePath, blobID, changes, revisionID, appliedAt)
+                  VALUES ('etl', 1, 'create', '{"name":"etl"}', 'h1', 'abc', 'Ana', 'ana@example.com', '2026-01-01 00:00:00.000', 'Ana',
+                  'ana@example.com', '2026-01-01 00:00:00.000', 'Add etl', 'abc', 'tree', 'manifests/etl.json', 'blob', '[]', 1, '2026-01-01 00:00:00.000');
+                INSERT INTO pipeline (name, state, currentVersionID, version, specHash, createdAt, updatedAt)
+                  VALUES ('etl', 'active', 1, 1, 'h1', '2026-01-01 00:00:00.000', '2026-01-01 00:00:00.000');
+                """)
+        }
+        #expect(try await old.read { try $0.tableExists("run") } == false)
+        try old.close()
+
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.source()?.lastAppliedCommit == "abc")
+        let etl = try #require(try await store.versions(of: "etl").first)
+        #expect(etl.commit.author.email == "ana@example.com")
+        #expect(etl.spec == #"{"name":"etl"}"#)
+        let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: try #require(etl.id), scheduledAt: F.time(1), trigger: "schedule", state: .queued, createdAt: F.time(1)))
+        #expect(run.created)
+    }
+
+    @Test func aDatabaseFromANewerBatonIsRefused() async throws {
+        let temp = try TemporaryDirectory()
+        let path = temp.sub("new.sqlite")
+        _ = try SQLiteStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
+        try queue.close()
+        #expect {
+            _ = try SQLiteStore(path: path)
+        } throws: { error in
+            let error = error as? StoreError
+            return error?.code == .newerSchema && error?.message.contains("newer Baton") == true
+        }
+    }
+
+    @Test func aFailedWriteLeavesNoTrace() async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let c1 = F.commit(1), c2 = F.commit(2)
+        try await store.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]))
+        // Make the last statement of the next apply fail: everything before it must roll back.
+        let queue = try DatabaseQueue(path: store.path)
+        try await queue.write { try $0.execute(sql: "CREATE TRIGGER refuse_index BEFORE INSERT ON manifest_file BEGIN SELECT RAISE(ABORT, 'disk on fire'); END") }
+        await #expect(throws: StoreError.self) {
+            try await store.apply(F.write(c2, after: c1.id, versions: [F.version("etl", .update, spec: "v2", commit: c2), F.version("new", .create, spec: "n", commit: c2)],
+                                          index: [ManifestIndexEntry(path: "manifests/new.json", blobID: "b", pipeline: "new")]))
+        }
+        #expect(try await store.revisions(limit: 10).count == 1)
+        #expect(try await store.pipelines().map(\.name) == ["etl"])
+        #expect(try await store.versions(of: "etl").count == 1)
+        #expect(try await store.auditEvents(AuditQuery()).count == 1)
+        #expect(try await store.source()?.lastAppliedCommit == c1.id)
+    }
+
+    @Test func versionsAndAuditEventsCannotBeRewritten() async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let c1 = F.commit(1)
+        try await store.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]))
+        let queue = try DatabaseQueue(path: store.path)
+        for sql in ["UPDATE pipeline_version SET spec = 'x'", "DELETE FROM pipeline_version", "UPDATE audit_event SET authorEmail = 'x'", "DELETE FROM audit_event"] {
+            await #expect(throws: DatabaseError.self, "\(sql)") { try await queue.write { try $0.execute(sql: sql) } }
+        }
+    }
+
+    @Test func aSecondHandleReadsWhileTheFirstWrites() async throws {
+        let temp = try TemporaryDirectory()
+        let writer = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let reader = try SQLiteStore(stateDirectory: temp.sub("state"))
+        var previous: String?
+        for n in 1...20 {
+            let commit = F.commit(n)
+            try await writer.apply(F.write(commit, after: previous, versions: [F.version("p\(n)", .create, spec: "s\(n)", commit: commit)]))
+            previous = commit.id
+            #expect(try await reader.activePipelineCount() == n)
+        }
+    }
+
+    @Test func anUnwritableStateDirectoryIsAClearError() throws {
+        #expect {
+            _ = try SQLiteStore(stateDirectory: "/proc/baton-cannot-write-here")
+        } throws: { ($0 as? StoreError)?.code == .open }
+    }
+}

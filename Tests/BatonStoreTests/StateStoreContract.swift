@@ -1,0 +1,196 @@
+import BatonStore
+import Foundation
+import Testing
+
+/// The behaviour every `StateStore` must have, written against the protocol only.
+///
+/// The SQLite store runs every case; the PostgreSQL store will run the same list. A case
+/// gets a fresh, empty store.
+enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case anEmptyStoreHasNothing
+    case applyingCreatesVersionsAuditEventsAndIndex
+    case versionsAreNumberedThroughUpdateRetireAndRevive
+    case aStaleWriteIsRefusedAndChangesNothing
+    case aRejectedRevisionLeavesTheLiveStateAlone
+    case theIndexFollowsUpsertsDeletionsAndReplacement
+    case auditQueriesFilterBySincePipelineAndEmail
+    case oneRunPerSlot
+
+    var testDescription: String { rawValue }
+
+    func run(on store: any StateStore) async throws {
+        switch self {
+        case .anEmptyStoreHasNothing: try await anEmptyStoreHasNothing(store)
+        case .applyingCreatesVersionsAuditEventsAndIndex: try await applyingCreates(store)
+        case .versionsAreNumberedThroughUpdateRetireAndRevive: try await versionsAreNumbered(store)
+        case .aStaleWriteIsRefusedAndChangesNothing: try await staleWrite(store)
+        case .aRejectedRevisionLeavesTheLiveStateAlone: try await rejectedRevision(store)
+        case .theIndexFollowsUpsertsDeletionsAndReplacement: try await index(store)
+        case .auditQueriesFilterBySincePipelineAndEmail: try await auditQueries(store)
+        case .oneRunPerSlot: try await oneRunPerSlot(store)
+        }
+    }
+
+    typealias F = StoreFixtures
+
+    private func anEmptyStoreHasNothing(_ store: any StateStore) async throws {
+        #expect(try await store.source() == nil)
+        #expect(try await store.pipelines().isEmpty)
+        #expect(try await store.activePipelineCount() == 0)
+        #expect(try await store.revisions(limit: 10).isEmpty)
+        #expect(try await store.manifestIndex().isEmpty)
+        #expect(try await store.auditEvents(AuditQuery()).isEmpty)
+        #expect(try await store.versions(of: "nothing").isEmpty)
+    }
+
+    private func applyingCreates(_ store: any StateStore) async throws {
+        let c1 = F.commit(1)
+        let revision = try await store.apply(F.write(c1, after: nil, versions: [
+            F.version("sales", .create, spec: #"{"name":"sales"}"#, commit: c1),
+            F.version("ops", .create, spec: #"{"name":"ops"}"#, commit: c1, merge: (String(repeating: "m", count: 40), F.dee)),
+        ], index: [
+            ManifestIndexEntry(path: "manifests/sales.json", blobID: "b1", pipeline: "sales"),
+            ManifestIndexEntry(path: "manifests/ops.json", blobID: "b2", pipeline: "ops"),
+        ]))
+        let revisionID = try #require(revision?.id)
+        #expect(revision?.outcome == .applied)
+
+        let pipelines = try await store.pipelines()
+        #expect(pipelines.map(\.name) == ["ops", "sales"])
+        #expect(pipelines.allSatisfy { $0.state == .active && $0.version == 1 })
+        #expect(try await store.activePipelineCount() == 2)
+
+        let sales = try #require(try await store.versions(of: "sales").first)
+        #expect(sales.number == 1)
+        #expect(sales.revisionID == revisionID)
+        #expect(sales.commit == c1)
+        #expect(sales.spec == #"{"name":"sales"}"#)
+        #expect(try await store.version(id: try #require(sales.id)) == sales)
+        #expect(try await store.currentVersions(of: ["sales", "ops", "missing"]).map(\.pipeline) == ["ops", "sales"])
+
+        let events = try await store.auditEvents(AuditQuery())
+        #expect(events.count == 2)
+        #expect(Set(events.map(\.pipeline)) == ["sales", "ops"])
+        #expect(events.allSatisfy { $0.action == "create" && $0.commit == c1.id && $0.author == F.ana && $0.revisionID == revisionID })
+        let ops = try #require(events.first { $0.pipeline == "ops" })
+        #expect(ops.mergedBy == F.dee)
+        #expect(ops.mergeCommit == String(repeating: "m", count: 40))
+
+        #expect(try await store.manifestIndex().map(\.path) == ["manifests/ops.json", "manifests/sales.json"])
+        let source = try #require(try await store.source())
+        #expect(source.lastAppliedCommit == c1.id)
+        #expect(try await store.revisions(limit: 5).map(\.commit) == [c1])
+    }
+
+    private func versionsAreNumbered(_ store: any StateStore) async throws {
+        let c1 = F.commit(1), c2 = F.commit(2, author: F.bo), c3 = F.commit(3), c4 = F.commit(4, author: F.bo)
+        try await store.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]))
+        try await store.apply(F.write(c2, after: c1.id, versions: [
+            F.version("etl", .update, spec: "v2", commit: c2, changes: [FieldChange(pointer: "/schedule/cron", old: #""0 1 * * *""#, new: #""0 2 * * *""#)]),
+        ]))
+        try await store.apply(F.write(c3, after: c2.id, versions: [F.version("etl", .retire, spec: "v2", commit: c3)]))
+        var etl = try #require(try await store.pipelines(named: ["etl"]).first)
+        #expect(etl.state == .retired)
+        #expect(etl.version == 3)
+        #expect(try await store.activePipelineCount() == 0)
+
+        try await store.apply(F.write(c4, after: c3.id, versions: [F.version("etl", .revive, spec: "v4", commit: c4)]))
+        etl = try #require(try await store.pipelines(named: ["etl"]).first)
+        #expect(etl.state == .active)
+        #expect(etl.version == 4)
+        #expect(etl.specHash == "hash-of-v4")
+        #expect(etl.createdAt == c1.commitTime.addingTimeInterval(5))
+
+        let versions = try await store.versions(of: "etl")
+        #expect(versions.map(\.number) == [4, 3, 2, 1])
+        #expect(versions.map(\.changeKind) == [.revive, .retire, .update, .create])
+        #expect(versions.map(\.commit.author) == [F.bo, F.ana, F.bo, F.ana])
+        #expect(versions[2].changes == [FieldChange(pointer: "/schedule/cron", old: #""0 1 * * *""#, new: #""0 2 * * *""#)])
+        #expect(try await store.currentVersions(of: ["etl"]).first?.number == 4)
+        let audit = try await store.auditEvents(AuditQuery(pipeline: "etl"))
+        #expect(audit.map(\.action) == ["revive", "retire", "update", "create"])
+        #expect(audit[2].changedFields == ["/schedule/cron"])
+    }
+
+    private func staleWrite(_ store: any StateStore) async throws {
+        let c1 = F.commit(1), c2 = F.commit(2)
+        try await store.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]))
+        // A second writer planned against "nothing applied" while c1 was being applied.
+        await #expect {
+            try await store.apply(F.write(c2, after: nil, versions: [F.version("etl", .update, spec: "v2", commit: c2)]))
+        } throws: { ($0 as? StoreError)?.code == .conflict }
+        #expect(try await store.revisions(limit: 10).count == 1)
+        #expect(try await store.versions(of: "etl").count == 1)
+        #expect(try await store.source()?.lastAppliedCommit == c1.id)
+    }
+
+    private func rejectedRevision(_ store: any StateStore) async throws {
+        let c1 = F.commit(1), c2 = F.commit(2, author: F.bo)
+        try await store.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]))
+        var rejected = F.revision(c2, .rejected)
+        rejected.diagnostics = [.init(file: "manifests/etl.json", line: 3, column: 5, pointer: "/timeout", severity: .error, code: .invalidDuration, message: "bad")]
+        var source = F.source(applied: c1.id, attempted: c2.id, outcome: .rejected)
+        source.lastAttemptAuthor = F.bo
+        source.lastAttemptDiagnostics = rejected.diagnostics
+        let stored = try await store.apply(RevisionWrite(expectedLastApplied: c1.id, revision: rejected, source: source))
+        #expect(stored?.outcome == .rejected)
+        #expect(try await store.revisions(limit: 1).first?.diagnostics == rejected.diagnostics)
+        let after = try #require(try await store.source())
+        #expect(after.lastAppliedCommit == c1.id)
+        #expect(after.lastAttemptedCommit == c2.id)
+        #expect(after.lastAttemptOutcome == .rejected)
+        #expect(after.lastAttemptAuthor == F.bo)
+        #expect(after.lastAttemptDiagnostics.map(\.pointer) == ["/timeout"])
+        #expect(try await store.versions(of: "etl").count == 1)
+        #expect(try await store.auditEvents(AuditQuery()).count == 1)
+    }
+
+    private func index(_ store: any StateStore) async throws {
+        let c1 = F.commit(1), c2 = F.commit(2), c3 = F.commit(3)
+        let a = ManifestIndexEntry(path: "manifests/a.json", blobID: "1", pipeline: "a")
+        let b = ManifestIndexEntry(path: "manifests/b.json", blobID: "2", pipeline: "b")
+        try await store.apply(F.write(c1, after: nil, versions: [], index: [a, b]))
+        let b2 = ManifestIndexEntry(path: "manifests/b.json", blobID: "3", pipeline: "b")
+        let c = ManifestIndexEntry(path: "manifests/team/c.json", blobID: "4", pipeline: "a")
+        try await store.apply(F.write(c2, after: c1.id, versions: [], index: [b2, c], deletions: ["manifests/a.json"]))
+        #expect(try await store.manifestIndex() == [b2, c])
+        #expect(try await store.manifestIndex(paths: ["manifests/b.json", "manifests/none.json"]) == [b2])
+        #expect(try await store.manifestIndex(pipelines: ["a"]) == [c])
+        var replace = F.write(c3, after: c2.id, versions: [], index: [a])
+        replace.replaceIndex = true
+        try await store.apply(replace)
+        #expect(try await store.manifestIndex() == [a])
+    }
+
+    private func auditQueries(_ store: any StateStore) async throws {
+        let c1 = F.commit(1), c2 = F.commit(20, author: F.bo), c3 = F.commit(40)
+        try await store.apply(F.write(c1, after: nil, versions: [F.version("a", .create, spec: "a1", commit: c1), F.version("b", .create, spec: "b1", commit: c1)]))
+        try await store.apply(F.write(c2, after: c1.id, versions: [F.version("a", .update, spec: "a2", commit: c2)]))
+        try await store.apply(F.write(c3, after: c2.id, versions: [F.version("b", .update, spec: "b2", commit: c3, merge: ("m", F.dee))]))
+        #expect(try await store.auditEvents(AuditQuery(pipeline: "a")).map(\.commit) == [c2.id, c1.id])
+        #expect(try await store.auditEvents(AuditQuery(authorEmail: "bo@example.com")).map(\.pipeline) == ["a"])
+        #expect(try await store.auditEvents(AuditQuery(authorEmail: "DEE@example.com")).map(\.pipeline) == ["b"])
+        let since = try await store.auditEvents(AuditQuery(since: F.time(20)))
+        #expect(since.map(\.commit) == [c3.id, c2.id])
+        #expect(try await store.auditEvents(AuditQuery(limit: 1)).map(\.commit) == [c3.id])
+    }
+
+    private func oneRunPerSlot(_ store: any StateStore) async throws {
+        let c1 = F.commit(1)
+        try await store.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]))
+        let versionID = try #require(try await store.versions(of: "etl").first?.id)
+        let slot = F.time(100)
+        let first = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: slot, trigger: "schedule", state: .queued, createdAt: slot))
+        let again = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: slot, trigger: "schedule", state: .queued, createdAt: slot.addingTimeInterval(1)))
+        #expect(first.created)
+        #expect(!again.created)
+        #expect(again.run.id == first.run.id)
+        let manual1 = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: nil, trigger: "manual", state: .queued, parameters: ["region": "eu"], createdAt: slot))
+        let manual2 = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: slot))
+        #expect(manual1.created && manual2.created)
+        #expect(manual1.run.id != manual2.run.id)
+        let runs = try await store.runs(of: "etl", limit: 10)
+        #expect(runs.count == 3)
+        #expect(runs.first { $0.id == manual1.run.id }?.parameters == ["region": "eu"])
+    }
+}
