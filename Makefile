@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config openssh-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git
+.PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git benchmark-reconcile
 
 ## Install the system packages Baton builds against, only when absent.
 deps:
@@ -40,3 +40,6 @@ benchmark-schedule: deps
 
 benchmark-git: deps
 	Benchmarks/git-benchmark.sh
+
+benchmark-reconcile: deps
+	Benchmarks/reconcile-benchmark.sh

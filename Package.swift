@@ -61,6 +61,11 @@ let package = Package(
             dependencies: ["BatonGit"],
             path: "Benchmarks/GitBenchmark"
         ),
+        .executableTarget(
+            name: "ReconcileBenchmark",
+            dependencies: ["BatonGit", "BatonStore", "BatonReconciler"],
+            path: "Benchmarks/ReconcileBenchmark"
+        ),
 
         .testTarget(
             name: "BatonManifestTests",
@@ -86,7 +91,10 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["BatonManifest", "BatonTestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["BatonManifest", "BatonTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

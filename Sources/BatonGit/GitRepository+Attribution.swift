@@ -25,24 +25,18 @@ extension GitRepository {
 
         var current: GitObjectID? = new
         while let id = current, !unresolved.isEmpty {
-            let commit = try lookupCommit(id, step: .history)
-            defer { git_commit_free(commit) }
-            let info = Self.info(commit)
-            let tree = try treeOf(commit, id: id)
-            defer { git_tree_free(tree) }
-            let parentTree = try info.parents.first.map { parent throws(GitError) in try lookupTree(ofCommit: parent, step: .history) }
-            defer { if let parentTree { git_tree_free(parentTree) } }
-
-            for (path, _) in unresolved {
-                let here = entryID(tree, path)
-                let before = parentTree.flatMap { entryID($0, path) }
-                guard here != before else { continue }
-                unresolved[path] = nil
+            let info = try commitInfo(id)
+            // What this commit changed against its first parent, by a walk that skips equal
+            // folders: a commit that touched no manifest costs one comparison, and a root
+            // commit resolves every path it adds at once.
+            for change in try manifestChangesWithoutRenames(from: info.parents.first, to: id, under: manifestsPath) {
+                guard unresolved[change.path] != nil else { continue }
+                unresolved[change.path] = nil
                 if info.isMerge {
-                    let writer = try branchCommit(introducing: here, at: path, merge: info)
-                    found[path] = (writer ?? info, info)
+                    let writer = try branchCommit(introducing: change.newBlob, at: change.path, merge: info)
+                    found[change.path] = (writer ?? info, info)
                 } else {
-                    found[path] = (info, nil)
+                    found[change.path] = (info, nil)
                 }
             }
             current = info.parents.first

@@ -39,6 +39,22 @@ extension GitRepository {
         return (try changesWithRenames(oldTree: oldTree, newTree: newTree, new: new, under: manifestsPath), problems)
     }
 
+    /// The manifests that differ between `old` and `new`, from the walk alone: no rename
+    /// detection (a rename is a deletion and an addition). Cheap enough to run once per
+    /// commit of a history: it opens only the folders whose ids differ.
+    func manifestChangesWithoutRenames(from old: GitObjectID?, to new: GitObjectID, under manifestsPath: String) throws(GitError) -> [ManifestChange] {
+        let manifestsPath = GitSource.normalize(manifestsPath)
+        let newTree = try lookupTree(ofCommit: new, step: .history)
+        defer { git_tree_free(newTree) }
+        var oldTree: OpaquePointer?
+        if let old { oldTree = try lookupTree(ofCommit: old, step: .history) }
+        defer { if let oldTree { git_tree_free(oldTree) } }
+        if let oldTree, git_oid_equal(git_tree_id(oldTree), git_tree_id(newTree)) == 1 { return [] }
+        var walk = TreeWalkDiff(repository: pointer, manifestsPath: manifestsPath)
+        try walk.compare(folder(manifestsPath, in: oldTree), folder(manifestsPath, in: newTree), prefix: manifestsPath)
+        return walk.changes
+    }
+
     /// The id of the folder at `path` in `tree` (the tree itself for ""), or nil when absent
     /// or not a folder.
     private func folder(_ path: String, in tree: OpaquePointer?) -> git_oid? {

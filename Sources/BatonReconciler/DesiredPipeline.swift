@@ -21,8 +21,8 @@ public struct DesiredPipeline: Sendable {
 public enum CanonicalSpec {
     /// nil when the bytes are not JSON (a valid manifest always is).
     public static func of(_ bytes: [UInt8]) -> (spec: String, hash: String)? {
-        guard let document = try? JSONReader().read(bytes) else { return nil }
-        let spec = JSONWriter.canonical(document.root)
+        guard let tape = try? JSONReader().readTape(bytes) else { return nil }
+        let spec = JSONWriter.canonical(tape)
         return (spec, hash(spec))
     }
 

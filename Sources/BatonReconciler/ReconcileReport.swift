@@ -22,4 +22,15 @@ public struct ReconcileReport: Sendable {
     public var mirrorNote: String?
     /// False for `baton plan`: nothing was written.
     public var applied: Bool
+    /// How long each step took, for logs and for whoever tunes a slow pass.
+    public var timings = StepTimings()
+}
+
+/// Wall-clock time per step of a pass.
+public struct StepTimings: Sendable, Hashable {
+    public var fetch: Duration = .zero
+    public var read: Duration = .zero
+    public var plan: Duration = .zero
+    public var attribute: Duration = .zero
+    public var apply: Duration = .zero
 }

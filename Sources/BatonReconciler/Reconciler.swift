@@ -50,6 +50,8 @@ public struct Reconciler: Sendable {
     /// fails is recorded on the source (status shows it) and thrown; what is live stays live.
     public func reconcile(mirror: GitMirror, credentials: GitCredentials = .none) async throws(ReconcileError) -> ReconcileReport {
         let stored = try await storedSource()
+        let clock = ContinuousClock()
+        let fetchStart = clock.now
         let fetched: FetchResult
         let repository: GitRepository
         do {
@@ -59,7 +61,9 @@ public struct Reconciler: Sendable {
             try await recordFailure(error, stored: stored)
             throw ReconcileError(error, stage: .fetch)
         }
+        let fetchTime = clock.now - fetchStart
         var report = try await pass(repository: repository, commit: fetched.commit, stored: stored, write: true)
+        report.timings.fetch = fetchTime
         if let recovery = fetched.recovery {
             report.mirrorNote = "the mirror was corrupt (\(recovery.problem.message)); it was moved to \(recovery.movedTo) and cloned afresh"
         } else if fetched.cloned {
@@ -98,6 +102,9 @@ public struct Reconciler: Sendable {
                 diagnostics: stored.lastAttemptDiagnostics, revisionID: nil, incremental: true, mirrorNote: nil, applied: false)
         }
 
+        let clock = ContinuousClock()
+        var timings = StepTimings()
+        var stepStart = clock.now
         let incremental = !options.forceFullRead && lastApplied != nil && stored.map(sameSettings) == true && repository.contains(lastApplied!)
         let desired: DesiredRead
         do {
@@ -112,26 +119,32 @@ public struct Reconciler: Sendable {
             throw ReconcileError(stage: .read, code: "read", message: "\(error)", isTransient: false)
         }
 
+        timings.read = clock.now - stepStart
         var report = ReconcileReport(
             outcome: .rejected, alreadyJudged: false, commit: stamp, movement: movement, plan: .empty,
             diagnostics: desired.diagnostics, revisionID: nil, incremental: incremental, mirrorNote: nil, applied: false)
 
         if !desired.isValid {
+            report.timings = timings
             if write { report.revisionID = try await record(report, stored: stored, now: now) }
             return report
         }
 
+        stepStart = clock.now
         var plan = try await plan(desired, now: now)
+        timings.plan = clock.now - stepStart
         let activeAfter = plan.summary.unchanged + plan.summary.updates + plan.summary.creates + plan.summary.revives
         let activeBefore = plan.summary.unchanged + plan.summary.updates + plan.summary.retires
         if activeAfter == 0, activeBefore > 0, !options.allowEmpty {
             report.diagnostics.append(emptySourceDiagnostic(commit: stamp, live: activeBefore))
             report.diagnostics.sort()
             report.plan = plan
+            report.timings = timings
             if write { report.revisionID = try await record(report, stored: stored, now: now) }
             return report
         }
 
+        stepStart = clock.now
         if !plan.entries.isEmpty {
             do {
                 try Self.attribute(&plan, repository: repository, from: lastApplied.flatMap { repository.contains($0) ? $0 : nil }, to: commit, tip: stamp, under: manifestsPath)
@@ -139,14 +152,18 @@ public struct Reconciler: Sendable {
                 throw ReconcileError(error, stage: .read)
             }
         }
+        timings.attribute = clock.now - stepStart
         report.plan = plan
         report.outcome = plan.summary.hasChanges || lastApplied == nil ? .applied : .unchanged
+        stepStart = clock.now
         if write {
             let treeID: GitObjectID
             do { treeID = try repository.treeID(ofCommit: commit) } catch { throw ReconcileError(error, stage: .read) }
             report.revisionID = try await apply(report, desired: desired, treeID: treeID, stored: stored, now: now)
             report.applied = true
         }
+        timings.apply = clock.now - stepStart
+        report.timings = timings
         return report
     }
 

@@ -7,7 +7,9 @@ import GRDB
 // and only lists (diagnostics, changed fields) are stored as JSON text.
 
 enum JSONColumn {
-    static func encode<T: Encodable>(_ value: T) -> String {
+    static func encode<T: Encodable & Collection>(_ value: T) -> String {
+        // Most rows carry an empty list; JSONEncoder costs more than the row's insert.
+        if value.isEmpty { return value is [String: String] ? "{}" : "[]" }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

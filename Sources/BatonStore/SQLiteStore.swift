@@ -179,22 +179,60 @@ public final class SQLiteStore: StateStore {
             let names = write.versions.map(\.pipeline)
             var heads: [String: PipelineRecord] = [:]
             for pipeline in try pipelines(db, named: names) { heads[pipeline.name] = pipeline }
-            for var version in write.versions {
+            // Prepared once per transaction: a cold pass writes tens of thousands of rows, and
+            // building a record container per row cost more than SQLite's own work.
+            let insertVersion = try db.cachedStatement(sql: """
+                INSERT INTO pipeline_version (pipeline, number, changeKind, spec, specHash, commitID, authorName, authorEmail,
+                  authorTime, committerName, committerEmail, commitTime, subject, revisionCommit, treeID, filePath, blobID,
+                  mergeCommit, mergedByName, mergedByEmail, changes, revisionID, appliedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let upsertPipeline = try db.cachedStatement(sql: """
+                INSERT INTO pipeline (name, state, currentVersionID, version, specHash, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (name) DO UPDATE SET state = excluded.state, currentVersionID = excluded.currentVersionID,
+                  version = excluded.version, specHash = excluded.specHash, updatedAt = excluded.updatedAt
+                """)
+            let insertEvent = try db.cachedStatement(sql: """
+                INSERT INTO audit_event (time, pipeline, action, changedFields, commitID, authorName, authorEmail, mergeCommit,
+                  mergedByName, mergedByEmail, revisionID, versionID)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            // Dates go through GRDB's shared DateFormatter, which costs more than the insert;
+            // a pass has few distinct ones (one apply time, a commit time per commit).
+            var dates: [Date: DatabaseValue] = [:]
+            func date(_ value: Date) -> DatabaseValue {
+                if let known = dates[value] { return known }
+                let converted = value.databaseValue
+                dates[value] = converted
+                return converted
+            }
+            for version in write.versions {
                 let head = heads[version.pipeline]
-                version.number = (head?.version ?? 0) + 1
-                version.revisionID = revision?.id
-                try version.insert(db)
+                let number = (head?.version ?? 0) + 1
+                let commit = version.commit
+                try insertVersion.execute(arguments: [
+                    version.pipeline, number, version.changeKind.rawValue, version.spec, version.specHash, commit.id,
+                    commit.author.name, commit.author.email, date(commit.authorTime), commit.committer.name, commit.committer.email,
+                    date(commit.commitTime), commit.subject, version.revisionCommit, version.treeID, version.filePath, version.blobID,
+                    version.mergeCommit, version.mergedBy?.name, version.mergedBy?.email, JSONColumn.encode(version.changes),
+                    revision?.id, date(version.appliedAt),
+                ])
+                let versionID = db.lastInsertedRowID
                 let record = PipelineRecord(
                     name: version.pipeline, state: version.changeKind == .retire ? .retired : .active,
-                    currentVersionID: version.id!, version: version.number, specHash: version.specHash,
+                    currentVersionID: versionID, version: number, specHash: version.specHash,
                     createdAt: head?.createdAt ?? version.appliedAt, updatedAt: version.appliedAt)
-                try record.save(db)
+                try upsertPipeline.execute(arguments: [
+                    record.name, record.state.rawValue, record.currentVersionID, record.version, record.specHash,
+                    date(record.createdAt), date(record.updatedAt),
+                ])
                 heads[version.pipeline] = record
-                var event = AuditEvent(
-                    time: version.appliedAt, pipeline: version.pipeline, action: version.changeKind.rawValue,
-                    changedFields: version.changes.map(\.pointer), commit: version.commit.id, author: version.commit.author,
-                    mergeCommit: version.mergeCommit, mergedBy: version.mergedBy, revisionID: revision?.id, versionID: version.id)
-                try event.insert(db)
+                try insertEvent.execute(arguments: [
+                    date(version.appliedAt), version.pipeline, version.changeKind.rawValue, JSONColumn.encode(version.changes.map(\.pointer)),
+                    commit.id, commit.author.name, commit.author.email, version.mergeCommit, version.mergedBy?.name,
+                    version.mergedBy?.email, revision?.id, versionID,
+                ])
             }
         }
 
@@ -202,7 +240,10 @@ public final class SQLiteStore: StateStore {
         for chunk in chunks(write.indexDeletions) {
             try ManifestIndexEntry.filter(chunk.contains(Column("path"))).deleteAll(db)
         }
-        for entry in write.indexUpserts { try entry.upsert(db) }
+        if !write.indexUpserts.isEmpty {
+            let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO manifest_file (path, blobID, pipeline) VALUES (?, ?, ?)")
+            for entry in write.indexUpserts { try upsert.execute(arguments: [entry.path, entry.blobID, entry.pipeline]) }
+        }
         try write.source.save(db)
         return revision
     }

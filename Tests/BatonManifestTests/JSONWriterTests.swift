@@ -1,3 +1,4 @@
+import Foundation
 import BatonManifest
 import Testing
 
@@ -15,6 +16,23 @@ import Testing
         let two = try read("{\n  \"timeout\" : \"1h\",\n  \"tasks\" : [ { \"run\" : \"true\", \"id\" : \"a\" } ],\n  \"name\" : \"x\"\n}\n")
         #expect(JSONWriter.canonical(one) == JSONWriter.canonical(two))
         #expect(JSONWriter.canonical(try read(#"[3.0]"#)) == "[3]")
+    }
+
+    /// Spec hashes are computed from the tape; it must write exactly what the tree writes.
+    @Test func theTapeWriterMatchesTheTreeWriter() throws {
+        let documents = [
+            #"{ "b": [1, 2.5, true, null, -0.0, 1e300], "a": { "z": "x\n\u00e9", "y": -3 }, "": {}, "c": [] }"#,
+            #"[{"k": 1, "k2": [[]]}, "s", 3.0, false]"#,
+            #"{"x": 1, "x": 2}"#,
+            #""just a string""#,
+        ]
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/valid")
+        let files = try FileManager.default.contentsOfDirectory(at: fixtures, includingPropertiesForKeys: nil).filter { $0.pathExtension == "json" }
+        #expect(files.count >= 4)
+        for text in documents.map({ Array($0.utf8) }) + (try files.map { Array(try Data(contentsOf: $0)) }) {
+            let tape = try JSONReader().readTape(text)
+            #expect(JSONWriter.canonical(tape) == JSONWriter.canonical(tape.tree()), "\(String(decoding: text, as: UTF8.self))")
+        }
     }
 
     @Test func stringsAreEscapedAndRoundTrip() throws {

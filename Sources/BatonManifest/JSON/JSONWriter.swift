@@ -11,6 +11,55 @@ public enum JSONWriter {
         return out
     }
 
+    /// The canonical text of a parsed tape, without building a tree: what spec hashes of a
+    /// whole repository are computed with. Same output as `canonical(tape.tree())`; a
+    /// duplicated key keeps its first value, as the tree does.
+    public static func canonical(_ tape: JSONTape) -> String {
+        var out = ""
+        withExtendedLifetime(tape) {
+            write(UnsafePointer(tape.nodes.baseAddress!), UnsafePointer(tape.bytes.baseAddress!), 0, into: &out)
+        }
+        return out
+    }
+
+    private static func write(_ nodes: UnsafePointer<JSONTape.Node>, _ bytes: UnsafePointer<UInt8>, _ index: Int, into out: inout String) {
+        let node = nodes[index]
+        switch node.type {
+        case .null: out += "null"
+        case .bool: out += node.flags & JSONTape.Node.isTrue != 0 ? "true" : "false"
+        case .number:
+            if node.flags & JSONTape.Node.isInteger != 0 { out += String(node.integer) } else { out += "\(node.double)" }
+        case .string: writeString(JSONTape.string(nodes, bytes, index), into: &out)
+        case .array:
+            out += "["
+            var child = index + 1
+            for position in 0..<Int(node.count) {
+                if position > 0 { out += "," }
+                write(nodes, bytes, child, into: &out)
+                child = Int(nodes[child].next)
+            }
+            out += "]"
+        case .object:
+            var members: [(key: String, value: Int)] = []
+            members.reserveCapacity(Int(node.count))
+            var key = index + 1
+            for _ in 0..<node.count {
+                let value = key + 1
+                if nodes[key].flags & JSONTape.Node.isDuplicate == 0 { members.append((JSONTape.string(nodes, bytes, key), value)) }
+                key = Int(nodes[value].next)
+            }
+            members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            out += "{"
+            for (position, member) in members.enumerated() {
+                if position > 0 { out += "," }
+                writeString(member.key, into: &out)
+                out += ":"
+                write(nodes, bytes, member.value, into: &out)
+            }
+            out += "}"
+        }
+    }
+
     /// Indented text in the original key order, for people.
     public static func pretty(_ value: JSONValue) -> String {
         var out = ""
@@ -37,7 +86,7 @@ public enum JSONWriter {
             out += "]"
         case .object(let members):
             guard !members.isEmpty else { out += "{}"; return }
-            let ordered = sortKeys ? members.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) } : members
+            let ordered = sortKeys ? members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : members
             out += "{"
             for (index, member) in ordered.enumerated() {
                 if index > 0 { out += "," }
