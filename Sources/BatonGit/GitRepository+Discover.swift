@@ -17,6 +17,8 @@ public struct DiscoveredRepository: Sendable, Hashable {
     public var branch: String?
     /// True when the branch has no commit yet (a fresh `git init`).
     public var isUnborn: Bool
+    /// The commit HEAD points at; nil before the first commit.
+    public var head: GitObjectID?
 }
 
 extension GitRepository {
@@ -47,21 +49,23 @@ extension GitRepository {
         var root = git_repository_workdir(repository).map { String(cString: $0) } ?? gitDirectory
         while root.count > 1, root.hasSuffix("/") { root.removeLast() }
 
+        var headID = git_oid()
+        let head: GitObjectID? = git_reference_name_to_id(&headID, repository, "HEAD") == 0 ? GitObjectID(headID) : nil
         if git_repository_head_detached(repository) == 1 {
-            return DiscoveredRepository(root: root, isBare: isBare, branch: nil, isUnborn: false)
+            return DiscoveredRepository(root: root, isBare: isBare, branch: nil, isUnborn: false, head: head)
         }
         // HEAD is symbolic: its target names the branch even before the first commit.
-        var head: OpaquePointer?
-        rc = git_reference_lookup(&head, repository, "HEAD")
-        guard rc == 0, let head else {
+        var symbolic: OpaquePointer?
+        rc = git_reference_lookup(&symbolic, repository, "HEAD")
+        guard rc == 0, let symbolic else {
             throw LibGit2.error(rc, step: .resolveRef, ref: "HEAD").withMessagePrefix("\(root): ")
         }
-        defer { git_reference_free(head) }
-        guard let target = git_reference_symbolic_target(head).map({ String(cString: $0) }), target.hasPrefix("refs/heads/") else {
-            return DiscoveredRepository(root: root, isBare: isBare, branch: nil, isUnborn: false)
+        defer { git_reference_free(symbolic) }
+        guard let target = git_reference_symbolic_target(symbolic).map({ String(cString: $0) }), target.hasPrefix("refs/heads/") else {
+            return DiscoveredRepository(root: root, isBare: isBare, branch: nil, isUnborn: false, head: head)
         }
         let unborn = git_repository_head_unborn(repository) == 1
-        return DiscoveredRepository(root: root, isBare: isBare, branch: String(target.dropFirst("refs/heads/".count)), isUnborn: unborn)
+        return DiscoveredRepository(root: root, isBare: isBare, branch: String(target.dropFirst("refs/heads/".count)), isUnborn: unborn, head: head)
     }
 
     /// Resolves a revision as `git rev-parse` would (`HEAD~1`, `origin/main`, an abbreviated

@@ -33,6 +33,10 @@ import Testing
         #expect(result.stderr.contains("pass --ref BRANCH"))
         let pinned = try BatonBinary.run(["reconcile", "--once", "--ref", commit, "--state", scenario.state], in: URL(fileURLWithPath: scenario.repo.path))
         #expect(pinned.status == 0, "\(pinned.stdout)\(pinned.stderr)")
+        // A pull-request check on a detached checkout: the head defaults to HEAD's commit.
+        let plan = try BatonBinary.run(["plan", "--base", "main", "--detailed-exitcode"], in: URL(fileURLWithPath: scenario.repo.path))
+        #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.hasPrefix("plan: commit \(commit.prefix(12)) (ana@example.com) unchanged: no pipeline changes"))
     }
 
     @Test func outsideAnyRepositoryItAsksForRepo() throws {

@@ -127,7 +127,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     /// `--base` against `--head`, both read from one repository, with no store.
     func planAgainstBase() async throws -> PlanReport {
-        let resolved = try options.resolve()
+        let resolved = try options.resolve(followsBranch: false)
         let repository: GitRepository
         if let local = resolved.localPath {
             do { repository = try GitRepository(path: local) } catch {

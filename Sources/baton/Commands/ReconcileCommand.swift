@@ -64,6 +64,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         let state = options.stateDirectory
         let store: SQLiteStore
         do { store = try SQLiteStore(stateDirectory: state) } catch { throw CommandFailure(error) }
+        let before: String?
+        do { before = try await store.source()?.lastAppliedCommit } catch { throw CommandFailure(error) }
         let reconciler = Reconciler(store: store, source: resolved.source, options: .init(allowEmpty: allowEmpty))
         let report: ReconcileReport
         do {
@@ -76,6 +78,6 @@ struct ReconcileCommand: AsyncParsableCommand {
         if let note = report.mirrorNote, !json {
             FileHandle.standardError.write(Data("note: \(note)\n".utf8))
         }
-        return PlanReport(command: "reconcile", report: report, source: resolved.source, base: live, baseRole: "live")
+        return PlanReport(command: "reconcile", report: report, source: resolved.source, base: live, baseRole: "live", previous: before)
     }
 }

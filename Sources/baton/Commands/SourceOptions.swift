@@ -53,7 +53,10 @@ struct SourceOptions: ParsableArguments {
     /// The source the flags describe, discovering the repository around the current
     /// directory when no URL is given. Throws a `CommandFailure` (exit 1) saying which flag
     /// to pass when nothing can be worked out.
-    func resolve() throws(CommandFailure) -> ResolvedSource {
+    ///
+    /// `followsBranch` false is for commands that only read commits (`plan --base`): on a
+    /// detached HEAD they use HEAD's commit instead of asking for --ref.
+    func resolve(followsBranch: Bool = true) throws(CommandFailure) -> ResolvedSource {
         let manifestsPath = nonEmpty(path) ?? nonEmpty(environment["BATON_PATH"]) ?? "manifests"
         let explicitRef = nonEmpty(ref) ?? nonEmpty(environment["BATON_REF"])
         var url = nonEmpty(repo) ?? nonEmpty(environment["BATON_REPO"])
@@ -71,6 +74,9 @@ struct SourceOptions: ParsableArguments {
         if let explicitRef {
             refText = explicitRef
         } else if let local {
+            if local.branch == nil, !followsBranch, let head = local.head {
+                return ResolvedSource(source: GitSource(url: local.root, ref: .commit(head), manifestsPath: manifestsPath), discovered: local)
+            }
             guard let branch = local.branch else {
                 throw CommandFailure("HEAD of \(local.root) is detached, so there is no current branch to follow; pass --ref BRANCH (or set BATON_REF)")
             }

@@ -16,6 +16,8 @@ struct PlanReport {
     var base: String?
     /// What `base` is: "live" or "base".
     var baseRole: String
+    /// For `reconcile`: the commit that was live before the pass, when it differs from `base`.
+    var previous: String?
 
     var errorCount: Int { report.diagnostics.filter { $0.severity == .error }.count }
 
@@ -26,11 +28,23 @@ struct PlanReport {
     func text() -> String {
         var lines: [String] = []
         lines.append(contentsOf: report.diagnostics.map(\.formatted))
+        if let note = movementNote() { lines.append(note) }
         if report.outcome != .rejected {
             for entry in report.plan.entries { lines.append(contentsOf: Self.textLines(entry)) }
         }
         lines.append(summaryLine())
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A warning when the ref did not move forward from the live commit: a force-push or a
+    /// reset rewinds the live state to an older commit, which a reviewer should know.
+    func movementNote() -> String? {
+        let from = (previous ?? base).map { " from \($0.prefix(12))" } ?? ""
+        switch report.movement {
+        case .rewind: return "note: the ref moved back\(from) to \(report.commit.short) (a force-push or a reset): the live state follows it"
+        case .unrelated: return "note: \(report.commit.short) shares no history with\(from.isEmpty ? " the live commit" : from) (another repository at the same URL?)"
+        default: return nil
+        }
     }
 
     /// `reconcile: commit 3f2a9c1d0e4b (ana@example.com) applied: 1 to create, …` or, for a
@@ -113,7 +127,9 @@ struct PlanReport {
     /// The schedule in words with the zone its wall-clock times are read in:
     /// `at 02:00 every day (America/Sao_Paulo)`.
     static func describe(_ summary: ScheduleSummary) -> String {
-        guard let zone = summary.timeZone, !summary.description.hasSuffix(" in \(zone)") else { return summary.description }
+        guard let zone = summary.timeZone, zone != "GMT", zone != "UTC", !summary.description.hasSuffix(" in \(zone)") else {
+            return summary.description
+        }
         return "\(summary.description) (\(zone))"
     }
 
@@ -150,9 +166,8 @@ struct PlanReport {
         counts.append("\(summary.unchanged) unchanged")
         out.append("### Baton plan: \(counts.joined(separator: ", "))")
         out.append("")
-        var against = shortBase.map { " against \(baseRole == "live" ? "the live commit " : "base ")\($0)" } ?? ""
-        if base == nil { against = " (nothing is live yet)" }
-        out.append("Head `\(commit.short)` by \(Markdown.escape(commit.author.description)): \(Markdown.escape(commit.subject))\(against).")
+        let against = shortBase.map { " against \(baseRole == "live" ? "the live commit" : "base") \($0)" } ?? " (nothing is live yet)"
+        out.append("Head `\(commit.short)`\(against), by \(Markdown.escape(commit.author.description)): \(Markdown.escape(commit.subject))")
         guard !report.plan.entries.isEmpty else { return out.joined(separator: "\n") + "\n" }
         out.append("")
         out.append("| change | pipeline | file | version |")
