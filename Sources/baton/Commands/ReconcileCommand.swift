@@ -17,10 +17,18 @@ struct ReconcileCommand: AsyncParsableCommand {
             and `baton status` shows every diagnostic until a new commit fixes them.
 
               $ baton reconcile --once
-              + create sales-etl  manifests/sales.json  v1
-                  by Ana Lima <ana@example.com> in 3f2a9c1d0e4b
-                  schedule: at 02:00 every day in America/Sao_Paulo
-              reconcile: commit 3f2a9c1d0e4b (ana@example.com) applied: 1 to create, 0 to update, 0 to retire, 0 to revive, 0 unchanged
+              ~ update sales-etl  manifests/sales.json  v1 → v2
+                  by Bo Chen <bo@example.com> in 9dcf420979ee
+                  /schedule/cron: "0 2 * * *" → "0 4 * * *"
+                  schedule: at 02:00 every day (America/Sao_Paulo) → at 04:00 every day (America/Sao_Paulo)
+                  next before: 2026-11-24T02:00:00-03:00, 2026-11-25T02:00:00-03:00, 2026-11-26T02:00:00-03:00
+                  next after:  2026-11-24T04:00:00-03:00, 2026-11-25T04:00:00-03:00, 2026-11-26T04:00:00-03:00
+              reconcile: commit 9dcf420979ee (bo@example.com) applied: 0 to create, 1 to update, 0 to retire, 0 to revive, 1 unchanged
+
+            A rejected commit prints every diagnostic, then what stays live:
+
+              manifests/sales.json:6:38: error: invalid cron expression "0 4 * * MON-FIR": … [invalid-cron] (at /schedule/cron)
+              reconcile: commit 5d96ee7a1b2c (bo@example.com) rejected: 1 error; 9dcf420979ee stays live
 
             Without --repo, the source is the Git repository around the current directory on \
             its current branch, and the manifests are read from its `manifests` folder. A \
