@@ -47,3 +47,13 @@ import Testing
         #expect(result.stderr.contains("pass --repo URL"))
     }
 }
+
+extension DefaultSourceTests {
+    @Test func aRepositoryWithoutCommitsAsksForOne() throws {
+        let scenario = try ReconcilerScenario()
+        let result = try BatonBinary.run(["reconcile", "--once", "--state", scenario.state], in: URL(fileURLWithPath: scenario.repo.path))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("branch main of "))
+        #expect(result.stderr.contains("has no commit yet; commit your manifests first"))
+    }
+}

@@ -80,6 +80,9 @@ struct SourceOptions: ParsableArguments {
             guard let branch = local.branch else {
                 throw CommandFailure("HEAD of \(local.root) is detached, so there is no current branch to follow; pass --ref BRANCH (or set BATON_REF)")
             }
+            if local.isUnborn, followsBranch {
+                throw CommandFailure("branch \(branch) of \(local.root) has no commit yet; commit your manifests first (Baton reads commits, not the working tree)")
+            }
             refText = branch
         } else {
             refText = "main"
