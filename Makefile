@@ -19,9 +19,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## Baton's main job on the embedded default: for now, validate this repository's manifests/.
+## Baton's main job on the embedded default: one reconcile pass of this repository's own
+## manifests/ (the source is the clone itself, on its current branch) into the SQLite store
+## in .baton/, then what is live. Run it again after committing a change to see a plan applied.
 run: build
-	$(SWIFT) run --skip-build baton validate manifests
+	$(SWIFT) run --skip-build baton reconcile --once
+	$(SWIFT) run --skip-build baton status
 
 ## Every test: unit, CLI (against the built binary) and schema checks.
 test: deps

@@ -9,13 +9,20 @@ struct Baton: AsyncParsableCommand {
         abstract: "GitOps reconciler for scheduled data pipelines.",
         discussion: """
             Pipelines are JSON manifests in a Git repository. Baton validates them, shows \
-            what a change would do, and (as it grows) reconciles and runs them.
+            what a change would do (plan), makes the live pipelines match the newest commit \
+            (reconcile), and says what is live and who changed what (status, history, audit).
 
-            Exit status: 0 success, 1 the input was invalid or the work failed, 2 usage error.
+            Exit status: 0 success, 1 the input was invalid or the work failed, 2 usage error, \
+            3 the Git source could not be fetched.
             """,
         version: "0.1.0",
         subcommands: [
             ValidateCommand.self,
+            PlanCommand.self,
+            ReconcileCommand.self,
+            StatusCommand.self,
+            HistoryCommand.self,
+            AuditCommand.self,
             SchemaCommand.self,
             ScheduleCommand.self,
         ]
