@@ -14,8 +14,7 @@ import Foundation
 /// Only what is cheap and certain is answered here: `size(of:)` returns nil whenever an id is
 /// not in a pack this probe could validate (loose objects, alternates, a pack replaced under
 /// us, an index version other than 2), when the entry is not a blob or a delta, or when its
-/// zlib stream starts with a dynamic-Huffman block (small deltas, the usual case, are stored
-/// with fixed codes); the caller then asks libgit2. A wrong answer is not possible short of
+/// zlib stream cannot be decoded; the caller then asks libgit2. A wrong answer is not possible short of
 /// a corrupt pack, and libgit2 checks the size again when it reads the blob.
 struct PackSizeProbe: Sendable {
     private let packs: [Pack]
@@ -153,9 +152,10 @@ private struct Pack: Sendable {
 /// The result size a delta declares, from the first bytes of its zlib stream.
 ///
 /// A delta starts with two little-endian base-128 numbers, the base's size and the result's.
-/// Decoding them needs only the first few output bytes of the stream: stored and
-/// fixed-Huffman blocks are decoded here (RFC 1950/1951); a dynamic-Huffman block, a preset
-/// dictionary or anything malformed gives nil.
+/// Decoding them needs only the first few output bytes of the stream, so this is an inflater
+/// (RFC 1950/1951: stored, fixed- and dynamic-Huffman blocks) that stops there. Small deltas
+/// are usually one fixed-Huffman block; larger ones get dynamic codes. A preset dictionary or
+/// anything malformed gives nil.
 enum DeltaSizes {
     static func resultSize(_ stream: UnsafeRawBufferPointer) -> Int? {
         guard stream.count >= 2 else { return nil }
@@ -174,9 +174,15 @@ enum DeltaSizes {
                     if let size = output.append(UInt8(byte)) { return size }
                     if output.isFull { return nil }
                 }
-            case 1:  // fixed Huffman codes
+            case 1, 2:  // fixed or dynamic Huffman codes
+                var dynamic: (literals: Huffman, distances: Huffman)?
+                if type == 2 {
+                    guard let codes = Huffman.dynamicCodes(&bits) else { return nil }
+                    dynamic = codes
+                }
                 while true {
-                    guard let symbol = bits.fixedLiteralOrLength() else { return nil }
+                    let literal = dynamic.map { $0.literals.decode(&bits) } ?? bits.fixedLiteralOrLength()
+                    guard let symbol = literal else { return nil }
                     if symbol < 256 {
                         if let size = output.append(UInt8(symbol)) { return size }
                         if output.isFull { return nil }
@@ -185,7 +191,8 @@ enum DeltaSizes {
                     if symbol == 256 { break }
                     let lengthIndex = symbol - 257
                     guard lengthIndex < lengthBase.count, let lengthExtra = bits.read(lengthExtraBits[lengthIndex]),
-                          let distanceSymbol = bits.reversed(5), distanceSymbol < distanceBase.count,
+                          let distanceSymbol = dynamic.map({ $0.distances.decode(&bits) }) ?? bits.reversed(5),
+                          distanceSymbol < distanceBase.count,
                           let distanceExtra = bits.read(distanceExtraBits[distanceSymbol])
                     else { return nil }
                     let length = lengthBase[lengthIndex] + lengthExtra
@@ -208,6 +215,85 @@ enum DeltaSizes {
     private static let distanceBase = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073,
                                        4097, 6145, 8193, 12289, 16385, 24577]
     private static let distanceExtraBits = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]
+
+    /// A canonical Huffman code as deflate defines it, decoded bit by bit (as zlib's `puff`
+    /// does): fast enough for the handful of symbols needed here.
+    private struct Huffman {
+        /// How many codes have each length, 0...15.
+        var counts = [Int](repeating: 0, count: 16)
+        /// The symbols ordered by code.
+        var symbols: [Int]
+
+        /// Nil for lengths that over-subscribe the code (an incomplete code is allowed, as
+        /// zlib allows one for a single distance code).
+        init?(lengths: ArraySlice<Int>) {
+            symbols = [Int](repeating: 0, count: lengths.count)
+            for length in lengths { counts[length] += 1 }
+            var left = 1
+            for length in 1..<16 {
+                left = (left << 1) - counts[length]
+                if left < 0 { return nil }
+            }
+            var offsets = [Int](repeating: 0, count: 16)
+            for length in 1..<15 { offsets[length + 1] = offsets[length] + counts[length] }
+            for (symbol, length) in zip(0..., lengths) where length != 0 {
+                symbols[offsets[length]] = symbol
+                offsets[length] += 1
+            }
+        }
+
+        func decode(_ bits: inout BitReader) -> Int? {
+            var code = 0, first = 0, index = 0
+            for length in 1..<16 {
+                guard let bit = bits.read(1) else { return nil }
+                code |= bit
+                let count = counts[length]
+                if code < first + count { return symbols[index + code - first] }
+                index += count
+                first = (first + count) << 1
+                code <<= 1
+            }
+            return nil
+        }
+
+        private static let lengthOrder = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]
+
+        /// The literal/length and distance codes of a dynamic block, from its header.
+        static func dynamicCodes(_ bits: inout BitReader) -> (literals: Huffman, distances: Huffman)? {
+            guard let literalCount = bits.read(5).map({ $0 + 257 }), let distanceCount = bits.read(5).map({ $0 + 1 }),
+                  let lengthCodeCount = bits.read(4).map({ $0 + 4 }), literalCount <= 286, distanceCount <= 30
+            else { return nil }
+            var lengthCodeLengths = [Int](repeating: 0, count: 19)
+            for index in 0..<lengthCodeCount {
+                guard let length = bits.read(3) else { return nil }
+                lengthCodeLengths[lengthOrder[index]] = length
+            }
+            guard let lengthCode = Huffman(lengths: lengthCodeLengths[...]) else { return nil }
+            var lengths: [Int] = []
+            lengths.reserveCapacity(literalCount + distanceCount)
+            while lengths.count < literalCount + distanceCount {
+                guard let symbol = lengthCode.decode(&bits) else { return nil }
+                switch symbol {
+                case 0..<16:
+                    lengths.append(symbol)
+                case 16:  // the previous length 3-6 times
+                    guard let previous = lengths.last, let repeats = bits.read(2) else { return nil }
+                    lengths.append(contentsOf: repeatElement(previous, count: 3 + repeats))
+                case 17:  // 3-10 zeros
+                    guard let repeats = bits.read(3) else { return nil }
+                    lengths.append(contentsOf: repeatElement(0, count: 3 + repeats))
+                default:  // 18: 11-138 zeros
+                    guard let repeats = bits.read(7) else { return nil }
+                    lengths.append(contentsOf: repeatElement(0, count: 11 + repeats))
+                }
+            }
+            guard lengths.count == literalCount + distanceCount, lengths[256] != 0,
+                  let literals = Huffman(lengths: lengths[0..<literalCount]),
+                  let distances = Huffman(lengths: lengths[literalCount...])
+            else { return nil }
+            return (literals, distances)
+        }
+    }
 
     /// The first output bytes of a delta, until both sizes are complete (at most ten bytes
     /// each; more is malformed).
