@@ -27,7 +27,8 @@ extension GitRepository {
             snapshot.manifestsPathExists = true
             try collect(tree: root, relative: "", snapshot: &snapshot, oids: &oids)
             try readPending(&snapshot, oids: oids, direct: direct)
-            return snapshot.sorted()
+            snapshot.sort()
+            return snapshot
         }
         var entry: OpaquePointer?
         let rc = git_tree_entry_bypath(&entry, root, manifestsPath)
@@ -50,7 +51,8 @@ extension GitRepository {
         default:
             break  // a plain file where the folder should be: as good as missing
         }
-        return snapshot.sorted()
+        snapshot.sort()
+        return snapshot
     }
 
     /// Reads a blob's bytes.
@@ -166,20 +168,24 @@ extension GitRepository {
         } else {
             DispatchQueue.concurrentPerform(iterations: workers) { _ in readWithOwnHandle() }
         }
-        defer { _ = outcomes.deinitialize() }
-        var blobs: [ManifestBlob] = []
-        blobs.reserveCapacity(pending.count)
-        for (index, blob) in snapshot.blobs.enumerated() {
-            switch outcomes[index] {
-            case .bytes(let bytes): blobs.append(ManifestBlob(path: blob.path, id: blob.id, bytes: bytes))
+        // Every outcome is moved out (not copied, which would retain each blob's bytes once
+        // more on this one thread), errors included, so nothing is left initialized.
+        // The bytes are set in place; refused blobs are removed afterwards.
+        var refused: [Int] = []
+        var firstError: GitError?
+        for index in snapshot.blobs.indices {
+            switch (outcomes.baseAddress! + index).move() {
+            case .bytes(let bytes): snapshot.blobs[index].bytes = bytes
             case .tooLarge(let size):
+                refused.append(index)
                 snapshot.diagnostics.append(Diagnostic(
-                    file: blob.path, line: 1, column: 1, pointer: "", severity: .error, code: .tooLarge,
+                    file: snapshot.blobs[index].path, line: 1, column: 1, pointer: "", severity: .error, code: .tooLarge,
                     message: "file is \(size) bytes; a manifest may be at most \(JSONReader.maximumSize) bytes (1 MiB)"))
-            case .failed(let error): throw error
+            case .failed(let error): firstError = firstError ?? error
             }
         }
-        snapshot.blobs = blobs
+        if let firstError { throw firstError }
+        for index in refused.reversed() { snapshot.blobs.remove(at: index) }
     }
 
     /// The directory holding `pack/` and the loose objects: under the common directory, so
@@ -219,11 +225,11 @@ extension GitRepository {
 }
 
 extension ManifestSnapshot {
-    fileprivate func sorted() -> ManifestSnapshot {
-        var copy = self
-        copy.blobs.sort { $0.path < $1.path }
-        copy.diagnostics.sort()
-        return copy
+    /// In place: sorting a copy would copy every blob (the walk's order is usually already
+    /// the sorted one, so the sort itself is cheap).
+    fileprivate mutating func sort() {
+        blobs.sort { $0.path < $1.path }
+        diagnostics.sort()
     }
 }
 
