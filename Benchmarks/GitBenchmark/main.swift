@@ -16,6 +16,16 @@
 // alone), and `read_warm` and `diff_warm` (the same call again on a repository already used
 // once, so libgit2's pack index and object caches are loaded).
 // Times are milliseconds from `ContinuousClock` (monotonic); medians are per operation.
+//
+// For profiling the read alone (under `valgrind --tool=callgrind`, say) without a daemon:
+//
+//   GitBenchmark --read REPOSITORY COMMIT MANIFESTS_PATH [REPETITIONS]
+//
+// opens REPOSITORY (a mirror or any local repository) and reads every manifest at COMMIT
+// (a full hex id), printing each repetition's milliseconds, the blob count and total bytes.
+// To get a mirror exactly as Baton makes it (packs written by libgit2's indexer):
+//
+//   GitBenchmark --mirror URL STATE_DIR REF      # prints the mirror's path and the commit
 import BatonGit
 import Foundation
 
@@ -143,7 +153,39 @@ func report(_ samples: [Sample]) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
+/// The `--read` mode: one `GitRepository(path:)` + `manifests(at:under:)` per repetition.
+func readOnly(_ arguments: [String]) throws {
+    guard (4...5).contains(arguments.count), let commit = GitObjectID(hex: arguments[2]) else {
+        throw Usage(message: "usage: GitBenchmark --read REPOSITORY COMMIT MANIFESTS_PATH [REPETITIONS]")
+    }
+    let repetitions = arguments.count == 5 ? Int(arguments[4]) ?? 1 : 1
+    for _ in 0..<max(1, repetitions) {
+        let (snapshot, elapsed) = try timed {
+            try GitRepository(path: arguments[1]).manifests(at: commit, under: arguments[3])
+        }
+        let bytes = snapshot.blobs.reduce(0) { $0 + $1.bytes.count }
+        print(String(format: "read %.1f ms: %d blobs, %d bytes, %d diagnostics", elapsed, snapshot.blobs.count, bytes,
+                     snapshot.diagnostics.count))
+    }
+}
+
+/// The `--mirror` mode: one `GitMirror.sync`, kept.
+func mirrorOnly(_ arguments: [String]) throws {
+    guard arguments.count == 4 else { throw Usage(message: "usage: GitBenchmark --mirror URL STATE_DIR REF") }
+    let result = try GitMirror(stateDirectory: arguments[2], fetchTimeout: 120)
+        .sync(GitSource(url: arguments[1], ref: try GitSource.Ref(parsing: arguments[3])))
+    print(result.mirrorPath, result.commit.hex)
+}
+
 do {
+    if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "--mirror" {
+        try mirrorOnly(Array(CommandLine.arguments.dropFirst()))
+        exit(0)
+    }
+    if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "--read" {
+        try readOnly(Array(CommandLine.arguments.dropFirst()))
+        exit(0)
+    }
     let options = try Options.parse(CommandLine.arguments)
     var samples: [Sample] = []
     for index in 0..<options.repetitions {

@@ -10,22 +10,25 @@ extension GitRepository {
     /// directory. Symbolic links and submodules anywhere under the folder (outside hidden
     /// folders) are errors whatever their name, since a linked folder could hold manifests.
     public func manifests(at commit: GitObjectID, under manifestsPath: String = "manifests") throws(GitError) -> ManifestSnapshot {
+        try manifests(at: commit, under: manifestsPath, direct: true)
+    }
+
+    /// `direct: false` reads every blob through `git_odb_read_header` and `git_odb_read`
+    /// only, the reference the faster path is tested against.
+    func manifests(at commit: GitObjectID, under manifestsPath: String, direct: Bool) throws(GitError) -> ManifestSnapshot {
         let manifestsPath = GitSource.normalize(manifestsPath)
         let root = try lookupTree(ofCommit: commit, step: .readTree)
         defer { git_tree_free(root) }
         var snapshot = ManifestSnapshot(commit: commit, manifestsPath: manifestsPath, manifestsPathExists: false, blobs: [], diagnostics: [])
-        // One handle on the object database for the whole walk: blobs are read from it
-        // directly, without going through the repository's parsed-object cache.
-        var odb: OpaquePointer?
-        let odbStatus = git_repository_odb(&odb, pointer)
-        guard odbStatus == 0, let odb else { throw LibGit2.error(odbStatus, step: .readTree) }
-        defer { git_odb_free(odb) }
+        // The raw ids of `snapshot.blobs`, in the same order, for reading them.
+        var oids: [git_oid] = []
 
         if manifestsPath.isEmpty {
             snapshot.manifestsPathExists = true
-            try collect(tree: root, relative: "", odb: odb, snapshot: &snapshot)
-            try readPending(&snapshot, odb: odb)
-            return snapshot.sorted()
+            try collect(tree: root, relative: "", snapshot: &snapshot, oids: &oids)
+            try readPending(&snapshot, oids: oids, direct: direct)
+            snapshot.sort()
+            return snapshot
         }
         var entry: OpaquePointer?
         let rc = git_tree_entry_bypath(&entry, root, manifestsPath)
@@ -37,8 +40,8 @@ extension GitRepository {
             snapshot.manifestsPathExists = true
             let tree = try lookupTree(git_tree_entry_id(entry), path: manifestsPath)
             defer { git_tree_free(tree) }
-            try collect(tree: tree, relative: "", odb: odb, snapshot: &snapshot)
-            try readPending(&snapshot, odb: odb)
+            try collect(tree: tree, relative: "", snapshot: &snapshot, oids: &oids)
+            try readPending(&snapshot, oids: oids, direct: direct)
         case GIT_FILEMODE_LINK:
             snapshot.manifestsPathExists = true
             snapshot.diagnostics.append(Self.symlinkDiagnostic(manifestsPath))
@@ -48,7 +51,8 @@ extension GitRepository {
         default:
             break  // a plain file where the folder should be: as good as missing
         }
-        return snapshot.sorted()
+        snapshot.sort()
+        return snapshot
     }
 
     /// Reads a blob's bytes.
@@ -63,7 +67,7 @@ extension GitRepository {
         return Array(UnsafeRawBufferPointer(start: content, count: size))
     }
 
-    private func collect(tree: OpaquePointer, relative: String, odb: OpaquePointer, snapshot: inout ManifestSnapshot) throws(GitError) {
+    private func collect(tree: OpaquePointer, relative: String, snapshot: inout ManifestSnapshot, oids: inout [git_oid]) throws(GitError) {
         let base = snapshot.manifestsPath
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
@@ -76,7 +80,7 @@ extension GitRepository {
             case GIT_FILEMODE_TREE:
                 let subtree = try lookupTree(git_tree_entry_id(entry), path: path)
                 defer { git_tree_free(subtree) }
-                try collect(tree: subtree, relative: relativePath, odb: odb, snapshot: &snapshot)
+                try collect(tree: subtree, relative: relativePath, snapshot: &snapshot, oids: &oids)
             case GIT_FILEMODE_LINK:
                 snapshot.diagnostics.append(Self.symlinkDiagnostic(path))
             case GIT_FILEMODE_COMMIT:
@@ -84,100 +88,121 @@ extension GitRepository {
             default:
                 guard ManifestPath.isManifest(relativePath) else { continue }
                 // Read after the walk, possibly on several threads: see `readPending`.
-                snapshot.blobs.append(ManifestBlob(path: path, id: GitObjectID(git_tree_entry_id(entry)), bytes: []))
+                let oid = git_tree_entry_id(entry).pointee
+                snapshot.blobs.append(ManifestBlob(path: path, id: GitObjectID(oid), bytes: []))
+                oids.append(oid)
             }
         }
     }
 
     /// Fills in the bytes of every blob the walk found, refusing oversized ones by their
-    /// header. Large snapshots are read on all cores, each worker with its own repository
-    /// handle (libgit2 objects must not be shared between threads): nearly every blob of a
-    /// real pack is a delta whose chain libgit2 resolves on each read, and that, not I/O, is
-    /// where a cold pass over thousands of manifests spends its time.
-    private func readPending(_ snapshot: inout ManifestSnapshot, odb: OpaquePointer) throws(GitError) {
+    /// size before reading them.
+    ///
+    /// Where the time goes on a real pack (nearly every blob a delta, chains tens of links
+    /// deep), and what is done about it: sizes come from the pack files themselves
+    /// (`PackSizeProbe`), not `git_odb_read_header`, which walks each delta chain; bytes come
+    /// through `BlobReader`, which skips libgit2's slow re-hash of every object and checks
+    /// the bytes with a faster SHA-1 instead. Large snapshots are then read on all cores,
+    /// each worker with its own repository handle (libgit2 objects must not be shared between
+    /// threads), all sharing the probe, which only reads memory-mapped files.
+    private func readPending(_ snapshot: inout ManifestSnapshot, oids: [git_oid], direct: Bool) throws(GitError) {
         enum Outcome: Sendable {
             case bytes([UInt8])
             case tooLarge(Int)
             case failed(GitError)
         }
-        let pending = snapshot.blobs.map { (path: $0.path, id: $0.id) }
+        let pending = zip(snapshot.blobs, oids).map { (path: $0.path, oid: $1) }
+        guard !pending.isEmpty else { return }
+        let probe = direct ? PackSizeProbe(objectsDirectory: objectsDirectory) : nil
         let workers = pending.count >= 1024 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) : 1
         let outcomes = UnsafeMutableBufferPointer<Outcome>.allocate(capacity: pending.count)
         defer { outcomes.deallocate() }
         nonisolated(unsafe) let results = outcomes
         let readRange: @Sendable (Range<Int>, OpaquePointer) -> Void = { range, odb in
+            let reader = BlobReader(odb: odb, direct: direct)
             for index in range {
-                let (path, id) = pending[index]
+                let (path, oid) = pending[index]
                 do throws(GitError) {
-                    let size = try GitRepository.blobSize(id, odb: odb, path: path)
+                    let size: Int
+                    if let probed = probe?.size(of: oid) { size = probed } else { size = try GitRepository.blobSize(oid, odb: odb, path: path) }
                     if size > JSONReader.maximumSize {
                         (results.baseAddress! + index).initialize(to: .tooLarge(size))
                     } else {
-                        (results.baseAddress! + index).initialize(to: .bytes(try GitRepository.read(id, odb: odb, path: path)))
+                        (results.baseAddress! + index).initialize(to: .bytes(try reader.read(oid, path: path)))
                     }
                 } catch {
                     (results.baseAddress! + index).initialize(to: .failed(error))
                 }
             }
         }
+        let repositoryPath = path
+        // Workers take consecutive chunks of blobs as they go rather than a fixed share each:
+        // on a machine busy with other work one worker can be descheduled for a long time,
+        // and the others then read its part instead of waiting for it.
+        let chunks = ChunkCounter(total: pending.count, chunk: 256)
+        let readWithOwnHandle: @Sendable () -> Void = {
+            var repository: OpaquePointer?
+            var odb: OpaquePointer?
+            guard git_repository_open_ext(&repository, repositoryPath, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil) == 0,
+                let repository, git_repository_odb(&odb, repository) == 0, let odb
+            else {
+                let error = LibGit2.error(-1, step: .readTree)
+                git_repository_free(repository)
+                while let range = chunks.next() {
+                    for index in range { (results.baseAddress! + index).initialize(to: .failed(error)) }
+                }
+                return
+            }
+            defer {
+                git_odb_free(odb)
+                git_repository_free(repository)
+            }
+            while let range = chunks.next() { readRange(range, odb) }
+        }
         if workers == 1 {
+            var odb: OpaquePointer?
+            let rc = git_repository_odb(&odb, pointer)
+            guard rc == 0, let odb else { throw LibGit2.error(rc, step: .readTree) }
+            defer { git_odb_free(odb) }
             readRange(0..<pending.count, odb)
         } else {
-            let repositoryPath = path
-            let chunk = (pending.count + workers - 1) / workers
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let range = (worker * chunk)..<min(pending.count, (worker + 1) * chunk)
-                var repository: OpaquePointer?
-                var workerODB: OpaquePointer?
-                guard git_repository_open_ext(&repository, repositoryPath, GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue, nil) == 0,
-                    let repository, git_repository_odb(&workerODB, repository) == 0, let workerODB
-                else {
-                    let error = LibGit2.error(-1, step: .readTree)
-                    for index in range { (results.baseAddress! + index).initialize(to: .failed(error)) }
-                    return
-                }
-                defer {
-                    git_odb_free(workerODB)
-                    git_repository_free(repository)
-                }
-                readRange(range, workerODB)
-            }
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in readWithOwnHandle() }
         }
-        defer { _ = outcomes.deinitialize() }
-        var blobs: [ManifestBlob] = []
-        blobs.reserveCapacity(pending.count)
-        for (index, (path, id)) in pending.enumerated() {
-            switch outcomes[index] {
-            case .bytes(let bytes): blobs.append(ManifestBlob(path: path, id: id, bytes: bytes))
+        // Every outcome is moved out (not copied, which would retain each blob's bytes once
+        // more on this one thread), errors included, so nothing is left initialized.
+        // The bytes are set in place; refused blobs are removed afterwards.
+        var refused: [Int] = []
+        var firstError: GitError?
+        for index in snapshot.blobs.indices {
+            switch (outcomes.baseAddress! + index).move() {
+            case .bytes(let bytes): snapshot.blobs[index].bytes = bytes
             case .tooLarge(let size):
+                refused.append(index)
                 snapshot.diagnostics.append(Diagnostic(
-                    file: path, line: 1, column: 1, pointer: "", severity: .error, code: .tooLarge,
+                    file: snapshot.blobs[index].path, line: 1, column: 1, pointer: "", severity: .error, code: .tooLarge,
                     message: "file is \(size) bytes; a manifest may be at most \(JSONReader.maximumSize) bytes (1 MiB)"))
-            case .failed(let error): throw error
+            case .failed(let error): firstError = firstError ?? error
             }
         }
-        snapshot.blobs = blobs
+        if let firstError { throw firstError }
+        for index in refused.reversed() { snapshot.blobs.remove(at: index) }
     }
 
-    /// A blob's bytes straight from the object database.
-    private static func read(_ id: GitObjectID, odb: OpaquePointer, path: String) throws(GitError) -> [UInt8] {
-        var oid = id.oid
-        var object: OpaquePointer?
-        let rc = git_odb_read(&object, odb, &oid)
-        guard rc == 0, let object else { throw LibGit2.error(rc, step: .readTree, ref: id.hex).withMessagePrefix("\(path): ") }
-        defer { git_odb_object_free(object) }
-        let size = git_odb_object_size(object)
-        guard size > 0, let data = git_odb_object_data(object) else { return [] }
-        return Array(UnsafeRawBufferPointer(start: data, count: size))
+    /// The directory holding `pack/` and the loose objects: under the common directory, so
+    /// a linked worktree finds its main repository's objects.
+    private var objectsDirectory: String {
+        guard let common = git_repository_commondir(pointer) else { return path + "/objects" }
+        let directory = String(cString: common)
+        return directory.hasSuffix("/") ? directory + "objects" : directory + "/objects"
     }
 
     /// The size from the object header, so an oversized blob is refused without reading it.
-    private static func blobSize(_ id: GitObjectID, odb: OpaquePointer, path: String) throws(GitError) -> Int {
+    private static func blobSize(_ oid: git_oid, odb: OpaquePointer, path: String) throws(GitError) -> Int {
         var size = 0
         var type = GIT_OBJECT_ANY
-        var oid = id.oid
+        var oid = oid
         let rc = git_odb_read_header(&size, &type, odb, &oid)
-        guard rc == 0 else { throw LibGit2.error(rc, step: .readTree, ref: id.hex).withMessagePrefix("\(path): ") }
+        guard rc == 0 else { throw LibGit2.error(rc, step: .readTree, ref: GitObjectID(oid).hex).withMessagePrefix("\(path): ") }
         return size
     }
 
@@ -200,10 +225,32 @@ extension GitRepository {
 }
 
 extension ManifestSnapshot {
-    fileprivate func sorted() -> ManifestSnapshot {
-        var copy = self
-        copy.blobs.sort { $0.path < $1.path }
-        copy.diagnostics.sort()
-        return copy
+    /// In place: sorting a copy would copy every blob (the walk's order is usually already
+    /// the sorted one, so the sort itself is cheap).
+    fileprivate mutating func sort() {
+        blobs.sort { $0.path < $1.path }
+        diagnostics.sort()
+    }
+}
+
+/// Hands out consecutive ranges of `0..<total` to worker threads, each range once.
+private final class ChunkCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var start = 0
+    private let total: Int
+    private let chunk: Int
+
+    init(total: Int, chunk: Int) {
+        self.total = total
+        self.chunk = chunk
+    }
+
+    func next() -> Range<Int>? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard start < total else { return nil }
+        let range = start..<min(total, start + chunk)
+        start = range.upperBound
+        return range
     }
 }
