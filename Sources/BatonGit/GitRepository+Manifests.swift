@@ -101,8 +101,7 @@ extension GitRepository {
     /// Where the time goes on a real pack (nearly every blob a delta, chains tens of links
     /// deep), and what is done about it: sizes come from the pack files themselves
     /// (`PackSizeProbe`), not `git_odb_read_header`, which walks each delta chain; bytes come
-    /// through `BlobReader`, which skips libgit2's slow re-hash of every object and checks
-    /// the bytes with a faster SHA-1 instead. Large snapshots are then read on all cores,
+    /// through `BlobReader`, with libgit2's re-hash of every object read turned off. Large snapshots are then read on all cores,
     /// each worker with its own repository handle (libgit2 objects must not be shared between
     /// threads), all sharing the probe, which only reads memory-mapped files.
     private func readPending(_ snapshot: inout ManifestSnapshot, oids: [git_oid], direct: Bool) throws(GitError) {
@@ -119,7 +118,7 @@ extension GitRepository {
         defer { outcomes.deallocate() }
         nonisolated(unsafe) let results = outcomes
         let readRange: @Sendable (Range<Int>, OpaquePointer) -> Void = { range, odb in
-            let reader = BlobReader(odb: odb, direct: direct)
+            let reader = BlobReader(odb: odb)
             for index in range {
                 let (path, oid) = pending[index]
                 do throws(GitError) {

@@ -1,4 +1,5 @@
 @testable import BatonGit
+import BatonTestSupport
 import CGit2
 import Foundation
 import Testing
@@ -46,11 +47,6 @@ import Testing
         #expect(probe.packCount == 2)
         let verified = try fixture.git("verify-pack", "-v", "--", "\(fixture.path)/.git/objects/pack/" + (try FileManager.default.contentsOfDirectory(atPath: fixture.path + "/.git/objects/pack").first { $0.hasSuffix(".idx") }!))
         #expect(verified.contains("chain length"), "the first pack has deltas")
-
-        var odb: OpaquePointer?
-        #expect(git_repository_odb(&odb, repository.pointer) == 0)
-        defer { git_odb_free(odb) }
-        #expect(BlobReader(odb: odb!).readsDirectly, "the backends' read functions were found")
 
         let fast = try repository.manifests(at: commit)
         let plain = try repository.manifests(at: commit, under: "manifests", direct: false)
@@ -135,12 +131,5 @@ import Testing
                                 220, 144, 229, 5, 182, 38, 85, 219, 198, 48, 244, 200, 127, 30, 231, 148, 29, 207]
         #expect(dynamic.withUnsafeBytes { DeltaSizes.resultSize($0) } == 2_345)
         #expect(Array(dynamic.prefix(12)).withUnsafeBytes { DeltaSizes.resultSize($0) } == nil)
-    }
-
-    @Test func blobBytesAreCheckedAgainstTheirID() throws {
-        let bytes = Array("hello\n".utf8)
-        let id = GitObjectID(hex: "ce013625030ba8dba906f756967f9e9ca394464a")!  // `git hash-object` of "hello\n"
-        #expect(bytes.withUnsafeBytes { BlobReader.isBlob($0, named: id.oid) })
-        #expect(!Array("hellO\n".utf8).withUnsafeBytes { BlobReader.isBlob($0, named: id.oid) })
     }
 }
