@@ -10,7 +10,7 @@
 //       Prepares a state directory with the parent of the ref's commit applied (a pinned
 //       ref), then per round, on a fresh copy of it: `one_file` is a pass on the ref's
 //       commit, which changed one manifest; `no_change` is the next pass on the same commit;
-//       `no_change_with_fetch` is a whole `reconcile` (fetch included) with nothing new.
+//       `no_change_with_fetch` is a whole `reconcile` (the fetch included) with nothing new.
 //       Passes exclude the fetch because its cost is the network's (see the Git layer's
 //       no-op fetch figure); `no_change_with_fetch` shows the two together.
 import BatonGit

@@ -15,48 +15,74 @@ public enum JSONWriter {
     /// whole repository are computed with. Same output as `canonical(tape.tree())`; a
     /// duplicated key keeps its first value, as the tree does.
     public static func canonical(_ tape: JSONTape) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(tape.bytes.count)
         withExtendedLifetime(tape) {
             write(UnsafePointer(tape.nodes.baseAddress!), UnsafePointer(tape.bytes.baseAddress!), 0, into: &out)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func write(_ nodes: UnsafePointer<JSONTape.Node>, _ bytes: UnsafePointer<UInt8>, _ index: Int, into out: inout String) {
+    /// Bytes, not `String` appends: a string without escapes is copied from the document as
+    /// it stands (its canonical form is its source text), which is nearly every string.
+    private static func write(_ nodes: UnsafePointer<JSONTape.Node>, _ bytes: UnsafePointer<UInt8>, _ index: Int, into out: inout [UInt8]) {
         let node = nodes[index]
         switch node.type {
-        case .null: out += "null"
-        case .bool: out += node.flags & JSONTape.Node.isTrue != 0 ? "true" : "false"
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool: out.append(contentsOf: (node.flags & JSONTape.Node.isTrue != 0 ? "true" : "false").utf8)
         case .number:
-            if node.flags & JSONTape.Node.isInteger != 0 { out += String(node.integer) } else { out += "\(node.double)" }
-        case .string: writeString(JSONTape.string(nodes, bytes, index), into: &out)
+            if node.flags & JSONTape.Node.isInteger != 0 { out.append(contentsOf: String(node.integer).utf8) } else { out.append(contentsOf: "\(node.double)".utf8) }
+        case .string: writeString(nodes, bytes, index, into: &out)
         case .array:
-            out += "["
+            out.append(UInt8(ascii: "["))
             var child = index + 1
             for position in 0..<Int(node.count) {
-                if position > 0 { out += "," }
+                if position > 0 { out.append(UInt8(ascii: ",")) }
                 write(nodes, bytes, child, into: &out)
                 child = Int(nodes[child].next)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object:
-            var members: [(key: String, value: Int)] = []
+            var members: [(key: Int, value: Int)] = []
             members.reserveCapacity(Int(node.count))
+            var escapedKeys = false
             var key = index + 1
             for _ in 0..<node.count {
                 let value = key + 1
-                if nodes[key].flags & JSONTape.Node.isDuplicate == 0 { members.append((JSONTape.string(nodes, bytes, key), value)) }
+                if nodes[key].flags & JSONTape.Node.isDuplicate == 0 {
+                    members.append((key, value))
+                    escapedKeys = escapedKeys || nodes[key].flags & JSONTape.Node.hasEscapes != 0
+                }
                 key = Int(nodes[value].next)
             }
-            members.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            out += "{"
+            if escapedKeys {
+                members.sort { JSONTape.string(nodes, bytes, $0.key).utf8.lexicographicallyPrecedes(JSONTape.string(nodes, bytes, $1.key).utf8) }
+            } else {
+                // Unescaped keys: the bytes between the quotes are the key's UTF-8.
+                func text(_ key: Int) -> UnsafeBufferPointer<UInt8> {
+                    UnsafeBufferPointer(start: bytes + Int(nodes[key].start) + 1, count: Int(nodes[key].end - nodes[key].start) - 2)
+                }
+                members.sort { text($0.key).lexicographicallyPrecedes(text($1.key)) }
+            }
+            out.append(UInt8(ascii: "{"))
             for (position, member) in members.enumerated() {
-                if position > 0 { out += "," }
-                writeString(member.key, into: &out)
-                out += ":"
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                writeString(nodes, bytes, member.key, into: &out)
+                out.append(UInt8(ascii: ":"))
                 write(nodes, bytes, member.value, into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func writeString(_ nodes: UnsafePointer<JSONTape.Node>, _ bytes: UnsafePointer<UInt8>, _ index: Int, into out: inout [UInt8]) {
+        let node = nodes[index]
+        if node.flags & JSONTape.Node.hasEscapes == 0 {
+            out.append(contentsOf: UnsafeBufferPointer(start: bytes + Int(node.start), count: Int(node.end - node.start)))
+        } else {
+            var text = ""
+            writeString(JSONTape.string(nodes, bytes, index), into: &text)
+            out.append(contentsOf: text.utf8)
         }
     }
 
