@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // libgit2 (Debian `libgit2-dev`) through pkg-config; the Git engine of BatonGit.
@@ -39,6 +40,15 @@ let package = Package(
             name: "BatonReconciler",
             dependencies: ["BatonManifest", "BatonGit", "BatonStore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Runs pipelines: the DAG executor, process and HTTP tasks, retries, timeouts, caching.
+        .target(
+            name: "BatonEngine",
+            dependencies: [
+                "BatonManifest", "BatonStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .executableTarget(
             name: "baton",
             dependencies: [
@@ -46,6 +56,7 @@ let package = Package(
                 "BatonGit",
                 "BatonStore",
                 "BatonReconciler",
+                "BatonEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +87,7 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "CGit2Tests", dependencies: ["CGit2"]),
+        .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonManifest", "BatonStore", "BatonTestSupport"]),
         // Real repositories (built with the git CLI), scratch directories and a git daemon,
         // shared by the test targets.
         .target(name: "BatonTestSupport", path: "Tests/Support"),
