@@ -1,0 +1,199 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Turns a process's two output streams into the attempt's log file:
+/// `2026-11-23T18:30:00.123Z stdout <text>`, one line per output line.
+///
+/// Streamed with fixed-size buffers (a pending partial line per stream, at most
+/// `maximumLineLength`, and one write buffer) so a task printing gigabytes costs Baton no more
+/// memory than one printing a line. Used only by the thread watching the process, hence not
+/// `Sendable` and without locks.
+final class ProcessLog {
+    enum Stream { case stdout, stderr }
+
+    /// A line without a newline is cut here, so one endless line cannot grow the buffer.
+    static let maximumLineLength = 64 * 1024
+
+    private let fd: Int32
+    private let limit: Int
+    /// Longest first, so a secret that contains another is replaced whole.
+    private let redactions: [[UInt8]]
+    private var pending: [[UInt8]] = [[], []]
+    private var output: [UInt8] = []
+    private var clock = TimestampFormatter()
+    private var writeFailed = false
+    private(set) var bytesWritten = 0
+    private(set) var truncated = false
+
+    /// Creates the file (and its folders). Done before the process starts so a log that
+    /// cannot be written is an error of the attempt, not a silently lost output.
+    init(path: String, limit: Int, redactions: [String]) throws(EngineError) {
+        var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        if fd < 0, errno == ENOENT {
+            let folder = (path as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw EngineError(.io, "cannot create the log folder \(folder): \(error.localizedDescription)")
+            }
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        }
+        guard fd >= 0 else {
+            throw EngineError(.io, "cannot create the log file \(path): \(String(cString: strerror(errno)))")
+        }
+        self.fd = fd
+        self.limit = max(0, limit)
+        self.redactions = redactions.filter { !$0.isEmpty }.map { Array($0.utf8) }.sorted { $0.count > $1.count }
+        output.reserveCapacity(Self.maximumLineLength * 2)
+    }
+
+    private var isOpen = true
+
+    deinit { close() }
+
+    /// Closed as soon as the watch ends, so the file is complete (and its descriptor free)
+    /// when `run` returns, whenever the watcher object itself goes away.
+    func close() {
+        guard isOpen else { return }
+        flush()
+        isOpen = false
+        Glibc.close(fd)
+    }
+
+    /// Splits `bytes` into lines; a trailing part without newline waits for the next chunk.
+    func append(_ bytes: UnsafeBufferPointer<UInt8>, from stream: Stream) {
+        // Past the cap everything is discarded: skip the line work entirely so a task that
+        // prints far more than the cap costs only the reads.
+        if truncated { return }
+        let slot = stream == .stdout ? 0 : 1
+        var start = 0
+        while start < bytes.count {
+            guard let newline = Self.firstNewline(bytes, from: start) else { break }
+            let piece = UnsafeBufferPointer(rebasing: bytes[start..<newline])
+            if pending[slot].isEmpty {
+                emit(piece, stream)
+            } else {
+                pending[slot].append(contentsOf: piece)
+                pending[slot].withUnsafeBufferPointer { emit($0, stream) }
+                pending[slot].removeAll(keepingCapacity: true)
+            }
+            start = newline + 1
+        }
+        guard start < bytes.count else { return }
+        pending[slot].append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        while pending[slot].count >= Self.maximumLineLength {
+            pending[slot].withUnsafeBufferPointer { emit(UnsafeBufferPointer(rebasing: $0[..<Self.maximumLineLength]), stream) }
+            pending[slot].removeFirst(Self.maximumLineLength)
+        }
+    }
+
+    /// At end of stream: a last line without newline is still a line.
+    func finish(_ stream: Stream) {
+        let slot = stream == .stdout ? 0 : 1
+        guard !pending[slot].isEmpty else { return }
+        if !truncated { pending[slot].withUnsafeBufferPointer { emit($0, stream) } }
+        pending[slot] = []
+    }
+
+    /// Called after each batch of reads, so `baton logs --follow` sees lines promptly while
+    /// a busy process still costs one `write` per batch rather than one per line.
+    func flush() {
+        defer { output.removeAll(keepingCapacity: true) }
+        guard !output.isEmpty, !writeFailed, isOpen else { return }
+        output.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    // A full disk must not stop or fail the task; the log is best effort
+                    // from here on and `bytesWritten` says how much of it exists.
+                    writeFailed = true
+                    return
+                }
+                offset += n
+                bytesWritten += n
+            }
+        }
+    }
+
+    private func emit(_ text: UnsafeBufferPointer<UInt8>, _ stream: Stream) {
+        if truncated { return }
+        let name: StaticString = stream == .stdout ? "stdout" : "stderr"
+        // Measured before redaction: `***` is never longer than what it hides by much, and
+        // the cap is a memory and disk guard, not an exact size.
+        let length = TimestampFormatter.length + 1 + name.utf8CodeUnitCount + 1 + text.count + 1
+        if bytesWritten + output.count + length > limit {
+            truncated = true
+            var note: [UInt8] = []
+            clock.append(to: &note)
+            note.append(contentsOf: " baton log truncated: the output passed the limit of \(limit) bytes; the rest was discarded\n".utf8)
+            output.append(contentsOf: note)
+            return
+        }
+        clock.append(to: &output)
+        output.append(UInt8(ascii: " "))
+        output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        output.append(UInt8(ascii: " "))
+        if redactions.isEmpty { output.append(contentsOf: text) } else { appendRedacted(text) }
+        output.append(UInt8(ascii: "\n"))
+        if output.count >= Self.maximumLineLength { flush() }
+    }
+
+    private func appendRedacted(_ text: UnsafeBufferPointer<UInt8>) {
+        var index = 0
+        var copiedUpTo = 0
+        outer: while index < text.count {
+            let byte = text[index]
+            for secret in redactions where secret[0] == byte && secret.count <= text.count - index {
+                if secret.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress! + index, $0.count) == 0 }) {
+                    output.append(contentsOf: UnsafeBufferPointer(rebasing: text[copiedUpTo..<index]))
+                    output.append(contentsOf: "***".utf8)
+                    index += secret.count
+                    copiedUpTo = index
+                    continue outer
+                }
+            }
+            index += 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: text[copiedUpTo...]))
+    }
+
+    private static func firstNewline(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let found = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start) else { return nil }
+        return UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress!)
+    }
+}
+
+/// RFC 3339 UTC with milliseconds, `2026-11-23T18:30:00.123Z`, without `DateFormatter`
+/// (which is far slower and not meant to be shared between threads): the date part is
+/// rebuilt only when the second changes.
+struct TimestampFormatter {
+    static let length = 24
+    private var second = Int.min
+    private var prefix: [UInt8] = []
+
+    mutating func append(to buffer: inout [UInt8]) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        if now.tv_sec != second {
+            second = now.tv_sec
+            var time = time_t(now.tv_sec)
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            prefix = Array(String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.",
+                Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)
+            ).utf8)
+        }
+        let millis = now.tv_nsec / 1_000_000
+        buffer.append(contentsOf: prefix)
+        buffer.append(UInt8(48 + millis / 100))
+        buffer.append(UInt8(48 + millis / 10 % 10))
+        buffer.append(UInt8(48 + millis % 10))
+        buffer.append(UInt8(ascii: "Z"))
+    }
+}
