@@ -237,7 +237,10 @@ final class ProcessWatch: @unchecked Sendable {
                 beginTermination()
             }
             if terminating, !killed, now >= killDeadline {
-                kill(-group, SIGKILL)
+                // Once the leader is reaped the group id is only safe to signal while a
+                // member still holds it, so look again right before the SIGKILL.
+                if status != nil { refreshMembers() }
+                if !groupGone { kill(-group, SIGKILL) }
                 killed = true
                 refresh = true
             }

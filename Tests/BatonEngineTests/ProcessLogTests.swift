@@ -1,0 +1,65 @@
+import BatonEngine
+import BatonTestSupport
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The attempt log: redaction, long lines, the size cap, and memory that stays flat.
+@Suite struct ProcessLogTests {
+    @Test func everyOccurrenceOfASecretIsRedacted() async throws {
+        let directory = try TemporaryDirectory()
+        let spec = ProcessTesting.spec(
+            .shell("echo \"user=ana pass=hunter2 again:hunter2hunter2\"; echo hunter2 >&2; echo s3cr3t-long"),
+            in: directory, redactions: ["hunter2", "", "s3cr3t", "s3cr3t-long"])
+        _ = try await ProcessTesting.run(spec)
+        let log = try String(contentsOfFile: spec.logPath, encoding: .utf8)
+        #expect(!log.contains("hunter2") && !log.contains("s3cr3t"))
+        let lines = try ProcessTesting.logLines(spec)
+        #expect(lines.filter { $0.stream == "stdout" }.map(\.text) == ["user=ana pass=*** again:******", "***"])
+        #expect(lines.filter { $0.stream == "stderr" }.map(\.text) == ["***"])
+    }
+
+    @Test func aVeryLongLineIsSplitAt64KiB() async throws {
+        let directory = try TemporaryDirectory()
+        let spec = ProcessTesting.spec(.shell("head -c 150000 /dev/zero | tr '\\0' a; echo; echo after"), in: directory)
+        _ = try await ProcessTesting.run(spec)
+        let lengths = try ProcessTesting.logLines(spec).map(\.text.count)
+        #expect(lengths == [65536, 65536, 150000 - 2 * 65536, 5])
+    }
+
+    /// 100 MB of output through a 10 MiB cap: the log stops at the cap with one note, the
+    /// process runs to its end (it is not killed by a closed pipe), and Baton's memory does
+    /// not grow with the output.
+    @Test func a100MBOutputKeepsMemoryFlatAndTheLogCapped() async throws {
+        let directory = try TemporaryDirectory()
+        let limit = 10 * 1024 * 1024
+        let spec = ProcessTesting.spec(
+            .shell("yes 'a line of forty bytes of output, more.' | head -c 100000000; echo finished >&2"),
+            in: directory, logLimit: limit)
+        let before = try residentMemory()
+        let outcome = try await ProcessTesting.run(spec)
+        let growth = try residentMemory() - before
+        #expect(outcome.succeeded)
+        #expect(outcome.logTruncated)
+        #expect(growth < 32 * 1024 * 1024, "resident memory grew by \(growth) bytes")
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: spec.logPath)[.size] as? Int)
+        #expect(size == outcome.logBytes)
+        #expect(size <= limit + 200)
+        #expect(size > limit - 200)
+        let lines = try ProcessTesting.logLines(spec)
+        #expect(lines.last?.stream == "baton")
+        #expect(lines.last?.text.contains("truncated") == true)
+        #expect(lines.filter { $0.stream == "baton" }.count == 1)
+        // Lines before the note are whole.
+        #expect(lines.dropLast().allSatisfy { $0.text == "a line of forty bytes of output, more." })
+    }
+
+    private func residentMemory() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
+        let kilobytes = try #require(Int(line.split(separator: " ")[1]))
+        return kilobytes * 1024
+    }
+}
