@@ -6,8 +6,8 @@ import Foundation
 /// A file descriptor that becomes readable when a process exits, so the watcher can wait on
 /// exit, output and timers in one `poll` instead of polling `waitpid` on an interval.
 ///
-/// A pidfd (Linux 5.3+, `pidfd_open` through `GNULibc`). Where none is available, a helper thread blocks in `waitid(WNOWAIT)` and writes
-/// to a pipe: the same event, one thread more.
+/// A pidfd (Linux 5.3+, `pidfd_open` through `GNULibc`). Where none is available, a helper
+/// thread blocks in `waitid(WNOWAIT)` and writes to a pipe: the same event, one thread more.
 enum ProcessExitSignal {
     /// Opens a descriptor readable once `pid` has exited (it may be another process's child:
     /// that is how leftover members of a group are awaited). Nil when `pid` is gone already
