@@ -49,10 +49,10 @@ extension RunExecutor {
     /// One attempt, recorded before it starts and after it ends.
     private func runAttempt(_ task: PipelineTask, attempt: Int, settings: TaskSettings, cacheKey: String?, context: RunContext, upstream: [String: [String: String]]) async throws -> TaskResult {
         let request = context.request
-        let directory = "\(runDirectory(context.runID))/tasks/\(task.id)"
-        let logPath = "\(directory)/\(attempt).log"
-        let outputPath = "\(directory)/\(attempt).out"
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Beside the workspace, no folder per task: creating directories cost more than the
+        // rest of a one-task run's bookkeeping. The process runner creates the log itself.
+        let logPath = "\(runDirectory(context.runID))/\(task.id).\(attempt).log"
+        let outputPath = "\(runDirectory(context.runID))/\(task.id).\(attempt).out"
         let started = now()
         var record = try await store.insertAttempt(TaskAttemptRecord(
             runID: context.runID, taskID: task.id, attempt: attempt, state: TaskState.running.rawValue, startedAt: started,

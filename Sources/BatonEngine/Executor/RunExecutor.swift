@@ -45,10 +45,13 @@ public final class RunExecutor: Sendable {
 
     /// Records a new queued run, then runs it to the end.
     public func execute(_ request: RunRequest) async throws -> RunResult {
+        // Recorded as running from the start: one write fewer per run, and still written
+        // before any task starts.
+        let start = now()
         let created = try await store.createRun(RunRecord(
             pipeline: request.pipeline.name, versionID: request.versionID, scheduledAt: request.scheduledAt,
-            trigger: request.trigger, state: .queued, parameters: request.parameters, createdAt: now(),
-            retryOf: request.resume?.run.id))
+            trigger: request.trigger, state: .running, parameters: request.parameters, createdAt: start,
+            startedAt: start, retryOf: request.resume?.run.id))
         guard created.created else {
             throw EngineError(.io, "run \(created.run.id ?? 0) already holds the slot \(request.scheduledAt.map(RFC3339.utcString) ?? "")")
         }
@@ -59,9 +62,11 @@ public final class RunExecutor: Sendable {
     public func execute(_ request: RunRequest, run queued: RunRecord) async throws -> RunResult {
         var run = queued
         guard let runID = run.id else { throw EngineError(.io, "the run has no id; record it first") }
-        run.state = .running
-        run.startedAt = now()
-        try await store.updateRun(run)
+        if run.state != .running || run.startedAt == nil {
+            run.state = .running
+            run.startedAt = now()
+            try await store.updateRun(run)
+        }
         let workspace = "\(runDirectory(runID))/workspace"
         do {
             try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
@@ -165,7 +170,8 @@ public final class RunExecutor: Sendable {
                 progress(ProgressEvent(runID: context.runID, task: finished.id, kind: .finished(finished)))
                 // `baton cancel` from another process leaves its request on the run and
                 // signals the running processes; nothing new starts after it.
-                if !Task.isCancelled, try await store.run(id: context.runID)?.reason?.hasPrefix(Self.cancelPrefix) == true {
+                let waiting = pipeline.tasks.contains { !launched.contains($0.id) }
+                if waiting, !Task.isCancelled, try await store.run(id: context.runID)?.reason?.hasPrefix(Self.cancelPrefix) == true {
                     group.cancelAll()
                     withUnsafeCurrentTask { $0?.cancel() }
                 }
