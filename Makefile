@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config openssh-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git benchmark-reconcile
+.PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git benchmark-reconcile benchmark-executor
 
 ## Install the system packages Baton builds against, only when absent.
 deps:
@@ -46,3 +46,6 @@ benchmark-git: deps
 
 benchmark-reconcile: deps
 	Benchmarks/reconcile-benchmark.sh
+
+benchmark-executor: deps
+	Benchmarks/executor-benchmark.sh

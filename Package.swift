@@ -73,6 +73,11 @@ let package = Package(
             path: "Benchmarks/GitBenchmark"
         ),
         .executableTarget(
+            name: "ExecutorBenchmark",
+            dependencies: ["BatonEngine", "BatonStore", "BatonManifest"],
+            path: "Benchmarks/ExecutorBenchmark"
+        ),
+        .executableTarget(
             name: "ReconcileBenchmark",
             dependencies: ["BatonGit", "BatonStore", "BatonReconciler"],
             path: "Benchmarks/ReconcileBenchmark"

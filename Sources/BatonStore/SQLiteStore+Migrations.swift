@@ -160,6 +160,36 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v3-run-details") { db in
+            // `versionID` becomes optional (a `baton run FILE` has no version) and `retryOf`
+            // links a resumed run to the failed one. SQLite cannot relax NOT NULL in place,
+            // so the table is rebuilt, rows kept (foreign keys are deferred by the migrator).
+            try db.execute(sql: """
+                CREATE TABLE run_new (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  pipeline TEXT NOT NULL,
+                  versionID INTEGER REFERENCES pipeline_version(id),
+                  scheduledAt DATETIME,
+                  trigger TEXT NOT NULL,
+                  state TEXT NOT NULL,
+                  parameters TEXT NOT NULL DEFAULT '{}',
+                  createdAt DATETIME NOT NULL,
+                  startedAt DATETIME,
+                  finishedAt DATETIME,
+                  reason TEXT,
+                  retryOf INTEGER REFERENCES run_new(id),
+                  UNIQUE (pipeline, scheduledAt)
+                );
+                INSERT INTO run_new (id, pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason)
+                  SELECT id, pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason FROM run;
+                DROP TABLE run;
+                ALTER TABLE run_new RENAME TO run;
+                CREATE INDEX run_state ON run(state);
+                ALTER TABLE task_attempt ADD COLUMN cacheKey TEXT;
+                CREATE INDEX task_attempt_cache ON task_attempt(taskID, cacheKey, state);
+                CREATE INDEX run_created ON run(createdAt);
+                """)
+        }
         return migrator
     }
 }

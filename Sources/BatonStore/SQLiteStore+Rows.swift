@@ -241,7 +241,8 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
             id: row["id"], pipeline: row["pipeline"], versionID: row["versionID"], scheduledAt: row["scheduledAt"],
             trigger: row["trigger"], state: State(rawValue: row["state"]) ?? .failed,
             parameters: JSONColumn.decode([String: String].self, row["parameters"], default: [:]),
-            createdAt: row["createdAt"], startedAt: row["startedAt"], finishedAt: row["finishedAt"], reason: row["reason"])
+            createdAt: row["createdAt"], startedAt: row["startedAt"], finishedAt: row["finishedAt"], reason: row["reason"],
+            retryOf: row["retryOf"])
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -256,6 +257,7 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
         container["startedAt"] = startedAt
         container["finishedAt"] = finishedAt
         container["reason"] = reason
+        container["retryOf"] = retryOf
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -269,7 +271,7 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
             id: row["id"], runID: row["runID"], taskID: row["taskID"], attempt: row["attempt"], state: row["state"],
             startedAt: row["startedAt"], finishedAt: row["finishedAt"], exitCode: row["exitCode"], signal: row["signal"],
             reason: row["reason"], outputs: JSONColumn.decode([String: String].self, row["outputs"], default: [:]),
-            logPath: row["logPath"], pid: row["pid"], processStartTime: row["processStartTime"])
+            logPath: row["logPath"], pid: row["pid"], processStartTime: row["processStartTime"], cacheKey: row["cacheKey"])
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -287,6 +289,7 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
         container["logPath"] = logPath
         container["pid"] = pid
         container["processStartTime"] = processStartTime
+        container["cacheKey"] = cacheKey
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }

@@ -157,7 +157,53 @@ public final class SQLiteStore: StateStore {
         }
     }
 
+    public func recentRuns(limit: Int) async throws(StoreError) -> [RunRecord] {
+        try await read { db in try RunRecord.order(Column("id").desc).limit(limit).fetchAll(db) }
+    }
+
+    public func run(id: Int64) async throws(StoreError) -> RunRecord? {
+        try await read { db in try RunRecord.fetchOne(db, key: id) }
+    }
+
+    public func attempts(ofRun runID: Int64) async throws(StoreError) -> [TaskAttemptRecord] {
+        try await read { db in
+            try TaskAttemptRecord.filter(Column("runID") == runID).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func cachedAttempt(pipeline: String, taskID: String, cacheKey: String, since: Date) async throws(StoreError) -> TaskAttemptRecord? {
+        try await read { db in
+            try TaskAttemptRecord.fetchOne(db, sql: """
+                SELECT a.* FROM task_attempt a JOIN run r ON r.id = a.runID
+                WHERE r.pipeline = ? AND a.taskID = ? AND a.cacheKey = ? AND a.state = 'succeeded' AND a.finishedAt >= ?
+                ORDER BY a.finishedAt DESC LIMIT 1
+                """, arguments: [pipeline, taskID, cacheKey, since])
+        }
+    }
+
     // MARK: Writes
+
+    public func updateRun(_ run: RunRecord) async throws(StoreError) {
+        try await write { db in
+            guard try run.exists(db) else { throw StoreError(.notFound, "run \(run.id.map(String.init) ?? "without id") does not exist") }
+            try run.update(db)
+        }
+    }
+
+    public func insertAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) -> TaskAttemptRecord {
+        try await write { db in
+            var inserted = attempt
+            try inserted.insert(db)
+            return inserted
+        }
+    }
+
+    public func updateAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) {
+        try await write { db in
+            guard try attempt.exists(db) else { throw StoreError(.notFound, "attempt \(attempt.id.map(String.init) ?? "without id") does not exist") }
+            try attempt.update(db)
+        }
+    }
 
     public func createRun(_ run: RunRecord) async throws(StoreError) -> (run: RunRecord, created: Bool) {
         let result = try await write { db -> (RunRecord, Bool) in

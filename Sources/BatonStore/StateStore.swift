@@ -49,4 +49,20 @@ public protocol StateStore: Sendable {
     func createRun(_ run: RunRecord) async throws(StoreError) -> (run: RunRecord, created: Bool)
     /// A pipeline's runs, newest slot first.
     func runs(of pipeline: String, limit: Int) async throws(StoreError) -> [RunRecord]
+    /// The newest runs of every pipeline, newest first.
+    func recentRuns(limit: Int) async throws(StoreError) -> [RunRecord]
+    /// A run by id.
+    func run(id: Int64) async throws(StoreError) -> RunRecord?
+    /// Saves a run's new state (by id).
+    func updateRun(_ run: RunRecord) async throws(StoreError)
+
+    /// Records an attempt before its process starts, and returns it with its id.
+    func insertAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) -> TaskAttemptRecord
+    /// Saves an attempt's result (by id).
+    func updateAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError)
+    /// Every attempt of a run, by task and attempt number.
+    func attempts(ofRun runID: Int64) async throws(StoreError) -> [TaskAttemptRecord]
+    /// The newest successful attempt of `taskID` in `pipeline` with this cache key that
+    /// finished at or after `since`: a cache hit.
+    func cachedAttempt(pipeline: String, taskID: String, cacheKey: String, since: Date) async throws(StoreError) -> TaskAttemptRecord?
 }

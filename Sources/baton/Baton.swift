@@ -23,6 +23,11 @@ struct Baton: AsyncParsableCommand {
             StatusCommand.self,
             HistoryCommand.self,
             AuditCommand.self,
+            RunCommand.self,
+            RunsCommand.self,
+            LogsCommand.self,
+            CancelCommand.self,
+            RetryCommand.self,
             SchemaCommand.self,
             ScheduleCommand.self,
         ]

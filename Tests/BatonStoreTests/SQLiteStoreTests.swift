@@ -65,8 +65,30 @@ import Testing
         let etl = try #require(try await store.versions(of: "etl").first)
         #expect(etl.commit.author.email == "ana@example.com")
         #expect(etl.spec == #"{"name":"etl"}"#)
-        let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: try #require(etl.id), scheduledAt: F.time(1), trigger: "schedule", state: .queued, createdAt: F.time(1)))
+        let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: etl.id, scheduledAt: F.time(1), trigger: "schedule", state: .queued, createdAt: F.time(1)))
         #expect(run.created)
+    }
+
+    @Test func runsOfTheSecondMigrationSurviveTheRebuildOfTheThird() async throws {
+        let temp = try TemporaryDirectory()
+        let path = temp.sub("v2.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(old, upTo: "v2-runs")
+        let c1 = F.commit(1)
+        try await old.write { db in
+            _ = try SQLiteStore.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]), in: db)
+            try db.execute(sql: "INSERT INTO run (pipeline, versionID, scheduledAt, trigger, state, createdAt) VALUES ('etl', 1, '2026-01-01 02:00:00.000', 'schedule', 'succeeded', '2026-01-01 02:00:00.000')")
+        }
+        try old.close()
+        let store = try SQLiteStore(path: path)
+        let runs = try await store.runs(of: "etl", limit: 5)
+        #expect(runs.count == 1)
+        #expect(runs.first?.versionID == 1)
+        #expect(runs.first?.retryOf == nil)
+        // The slot is still unique after the rebuild, and a file run needs no version.
+        let again = try await store.createRun(RunRecord(pipeline: "etl", versionID: 1, scheduledAt: try #require(runs.first?.scheduledAt), trigger: "schedule", state: .queued, createdAt: F.time(1)))
+        #expect(!again.created)
+        #expect(try await store.createRun(RunRecord(pipeline: "scratch", versionID: nil, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: F.time(1))).created)
     }
 
     @Test func aDatabaseFromANewerBatonIsRefused() async throws {

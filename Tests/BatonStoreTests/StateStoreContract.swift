@@ -15,6 +15,8 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
     case theIndexFollowsUpsertsDeletionsAndReplacement
     case auditQueriesFilterBySincePipelineAndEmail
     case oneRunPerSlot
+    case runsAndAttemptsAreRecordedAndUpdated
+    case aCacheHitIsTheNewestSuccessfulAttemptWithTheKey
 
     var testDescription: String { rawValue }
 
@@ -28,6 +30,8 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         case .theIndexFollowsUpsertsDeletionsAndReplacement: try await index(store)
         case .auditQueriesFilterBySincePipelineAndEmail: try await auditQueries(store)
         case .oneRunPerSlot: try await oneRunPerSlot(store)
+        case .runsAndAttemptsAreRecordedAndUpdated: try await runsAndAttempts(store)
+        case .aCacheHitIsTheNewestSuccessfulAttemptWithTheKey: try await cacheHits(store)
         }
     }
 
@@ -192,5 +196,58 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         let runs = try await store.runs(of: "etl", limit: 10)
         #expect(runs.count == 3)
         #expect(runs.first { $0.id == manual1.run.id }?.parameters == ["region": "eu"])
+    }
+
+    private func versionID(_ store: any StateStore) async throws -> Int64 {
+        let c1 = F.commit(1)
+        try await store.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]))
+        return try #require(try await store.versions(of: "etl").first?.id)
+    }
+
+    private func runsAndAttempts(_ store: any StateStore) async throws {
+        let version = try await versionID(store)
+        var run = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: F.time(1))).run
+        let runID = try #require(run.id)
+        run.state = .running
+        run.startedAt = F.time(2)
+        try await store.updateRun(run)
+        var attempt = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "extract", attempt: 1, state: "running", startedAt: F.time(2), pid: 4242, processStartTime: 99))
+        #expect(attempt.id != nil)
+        attempt.state = "succeeded"
+        attempt.exitCode = 0
+        attempt.finishedAt = F.time(3)
+        attempt.outputs = ["rows": "12"]
+        try await store.updateAttempt(attempt)
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "load", attempt: 1, state: "skipped"))
+        run.state = .succeeded
+        run.finishedAt = F.time(4)
+        try await store.updateRun(run)
+
+        let stored = try #require(try await store.run(id: runID))
+        #expect(stored.state == .succeeded)
+        #expect(stored.finishedAt == F.time(4))
+        #expect(stored.isFinished)
+        let attempts = try await store.attempts(ofRun: runID)
+        #expect(attempts.map(\.taskID) == ["extract", "load"])
+        #expect(attempts[0].outputs == ["rows": "12"])
+        #expect(attempts[0].pid == 4242 && attempts[0].processStartTime == 99)
+        #expect(try await store.recentRuns(limit: 5).map(\.id) == [runID])
+        let retry = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "retry", state: .queued, createdAt: F.time(5), retryOf: runID)).run
+        #expect(try await store.run(id: try #require(retry.id))?.retryOf == runID)
+        await #expect(throws: StoreError.self) {
+            try await store.updateRun(RunRecord(id: 9_999, pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "manual", state: .failed, createdAt: F.time(1)))
+        }
+    }
+
+    private func cacheHits(_ store: any StateStore) async throws {
+        let version = try await versionID(store)
+        let runID = try #require(try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "manual", state: .succeeded, createdAt: F.time(1))).run.id)
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 1, state: "failed", finishedAt: F.time(10), cacheKey: "k"))
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 2, state: "succeeded", finishedAt: F.time(20), outputs: ["a": "1"], cacheKey: "k"))
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 3, state: "succeeded", finishedAt: F.time(30), outputs: ["a": "2"], cacheKey: "other"))
+        #expect(try await store.cachedAttempt(pipeline: "etl", taskID: "t", cacheKey: "k", since: F.time(0))?.outputs == ["a": "1"])
+        #expect(try await store.cachedAttempt(pipeline: "etl", taskID: "t", cacheKey: "k", since: F.time(21)) == nil)
+        #expect(try await store.cachedAttempt(pipeline: "other", taskID: "t", cacheKey: "k", since: F.time(0)) == nil)
+        #expect(try await store.cachedAttempt(pipeline: "etl", taskID: "u", cacheKey: "k", since: F.time(0)) == nil)
     }
 }

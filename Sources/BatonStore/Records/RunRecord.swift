@@ -12,7 +12,8 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
 
     public var id: Int64?
     public var pipeline: String
-    public var versionID: Int64
+    /// The version it runs; nil for `baton run FILE`, which runs a manifest outside the store.
+    public var versionID: Int64?
     public var scheduledAt: Date?
     /// `schedule` or `manual`.
     public var trigger: String
@@ -22,8 +23,10 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
     public var startedAt: Date?
     public var finishedAt: Date?
     public var reason: String?
+    /// The failed run this one resumes (`baton retry`).
+    public var retryOf: Int64?
 
-    public init(id: Int64? = nil, pipeline: String, versionID: Int64, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil) {
+    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil) {
         self.id = id
         self.pipeline = pipeline
         self.versionID = versionID
@@ -35,7 +38,11 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.reason = reason
+        self.retryOf = retryOf
     }
+
+    /// Whether the run has ended, whatever way.
+    public var isFinished: Bool { ![.queued, .running].contains(state) }
 }
 
 /// One attempt of one task of a run. The engine fills this table.
@@ -56,8 +63,10 @@ public struct TaskAttemptRecord: Sendable, Hashable, Codable, Identifiable {
     /// the pid has been reused.
     public var pid: Int?
     public var processStartTime: Int64?
+    /// The cache key a successful attempt is found again by.
+    public var cacheKey: String?
 
-    public init(id: Int64? = nil, runID: Int64, taskID: String, attempt: Int, state: String, startedAt: Date? = nil, finishedAt: Date? = nil, exitCode: Int? = nil, signal: Int? = nil, reason: String? = nil, outputs: [String: String] = [:], logPath: String? = nil, pid: Int? = nil, processStartTime: Int64? = nil) {
+    public init(id: Int64? = nil, runID: Int64, taskID: String, attempt: Int, state: String, startedAt: Date? = nil, finishedAt: Date? = nil, exitCode: Int? = nil, signal: Int? = nil, reason: String? = nil, outputs: [String: String] = [:], logPath: String? = nil, pid: Int? = nil, processStartTime: Int64? = nil, cacheKey: String? = nil) {
         self.id = id
         self.runID = runID
         self.taskID = taskID
@@ -72,5 +81,6 @@ public struct TaskAttemptRecord: Sendable, Hashable, Codable, Identifiable {
         self.logPath = logPath
         self.pid = pid
         self.processStartTime = processStartTime
+        self.cacheKey = cacheKey
     }
 }

@@ -1,0 +1,141 @@
+import BatonManifest
+import BatonStore
+import Foundation
+
+extension RunExecutor {
+    /// One task: a cache hit, or attempts until one succeeds or the retries run out.
+    func runTask(_ task: PipelineTask, context: RunContext, upstream: [String: [String: String]]) async throws -> TaskResult {
+        let request = context.request
+        let settings = task.settings.inheriting(from: request.pipeline.defaults)
+        var cacheKey: String?
+        if let cache = task.cache {
+            do {
+                cacheKey = try CacheKey.compute(
+                    pipeline: request.pipeline.name, taskSpec: request.taskSpecs[task.id] ?? "", cache: cache,
+                    treeRoot: request.treeRoot, parameters: request.parameters)
+            } catch {
+                return try await finishWithoutProcess(task, context: context, state: .failed, reason: "cache key: \(error.message)")
+            }
+            let since = cache.ttl.map { now().addingTimeInterval(-$0.seconds) } ?? .distantPast
+            if let key = cacheKey, let hit = try await store.cachedAttempt(pipeline: request.pipeline.name, taskID: task.id, cacheKey: key, since: since) {
+                let reason = "cached: run \(hit.runID) attempt \(hit.attempt) had the same key"
+                _ = try await store.insertAttempt(TaskAttemptRecord(
+                    runID: context.runID, taskID: task.id, attempt: 0, state: TaskState.cached.rawValue, finishedAt: now(),
+                    reason: reason, outputs: hit.outputs, logPath: hit.logPath, cacheKey: key))
+                return TaskResult(id: task.id, state: .cached, outputs: hit.outputs, reason: reason)
+            }
+        }
+
+        let attempts = (settings.retries ?? 0) + 1
+        var result = TaskResult(id: task.id, state: .failed)
+        for attempt in 1...attempts {
+            if attempt > 1 {
+                try? await Task.sleep(for: RunRules.retryDelay(beforeAttempt: attempt, settings: settings, jitter: jitter()))
+            }
+            if Task.isCancelled {
+                result.state = .cancelled
+                result.reason = "cancelled before attempt \(attempt)"
+                break
+            }
+            await workers.acquire()
+            result = try await runAttempt(task, attempt: attempt, settings: settings, cacheKey: cacheKey, context: context, upstream: upstream)
+            await workers.release()
+            result.attempts = attempt
+            if result.state == .succeeded || result.state == .cancelled || result.reason?.hasPrefix("secret") == true { break }
+        }
+        return result
+    }
+
+    /// One attempt, recorded before it starts and after it ends.
+    private func runAttempt(_ task: PipelineTask, attempt: Int, settings: TaskSettings, cacheKey: String?, context: RunContext, upstream: [String: [String: String]]) async throws -> TaskResult {
+        let request = context.request
+        // Beside the workspace, no folder per task: creating directories cost more than the
+        // rest of a one-task run's bookkeeping. The process runner creates the log itself.
+        let logPath = "\(runDirectory(context.runID))/\(task.id).\(attempt).log"
+        let outputPath = "\(runDirectory(context.runID))/\(task.id).\(attempt).out"
+        let started = now()
+        var record = try await store.insertAttempt(TaskAttemptRecord(
+            runID: context.runID, taskID: task.id, attempt: attempt, state: TaskState.running.rawValue, startedAt: started,
+            logPath: logPath, cacheKey: cacheKey))
+        progress(ProgressEvent(runID: context.runID, task: task.id, kind: .started(attempt: attempt)))
+
+        var result = TaskResult(id: task.id, state: .failed, attempts: attempt, startedAt: started)
+        var revealed: [String] = []
+        let resolve: (EnvironmentValue) throws(EngineError) -> String = { value throws(EngineError) in
+            switch value {
+            case .literal(let text): return text
+            case .secret(let name):
+                let secret = try self.secrets.resolve(name)
+                revealed.append(secret)
+                return secret
+            }
+        }
+        do {
+            switch task.action {
+            case .process(let command):
+                let environment = try TaskEnvironment.build(
+                    pipeline: request.pipeline, task: task, runID: context.runID, attempt: attempt, scheduledAt: request.scheduledAt,
+                    commit: request.commit, workspace: context.workspace, outputPath: outputPath, parameters: request.parameters,
+                    upstream: upstream, resolve: resolve)
+                let workingDirectory = task.workdir.map { "\(request.treeRoot)/\($0)" } ?? request.treeRoot
+                let spec = ProcessSpec(
+                    command: { switch command { case .shell(let text): .shell(text); case .arguments(let argv): .arguments(argv) } }(),
+                    workingDirectory: workingDirectory, environment: environment, logPath: logPath,
+                    timeout: settings.timeout.map { .milliseconds($0.milliseconds) }, redactions: revealed)
+                let store = self.store
+                let attemptRecord = record
+                let outcome = try await processes.run(spec) { pid, startTime in
+                    var running = attemptRecord
+                    running.pid = Int(pid)
+                    running.processStartTime = startTime
+                    try? await store.updateAttempt(running)
+                }
+                record.pid = Int(outcome.pid)
+                record.processStartTime = outcome.processStartTime
+                record.exitCode = outcome.exitCode.map(Int.init)
+                record.signal = outcome.signal.map(Int.init)
+                result.exitCode = outcome.exitCode
+                if outcome.cancelled {
+                    result.state = .cancelled
+                    result.reason = "cancelled"
+                } else if outcome.timedOut {
+                    result.state = .timedOut
+                    result.reason = "timed out after \(settings.timeout?.description ?? "its timeout")"
+                } else if outcome.succeeded {
+                    result.outputs = try TaskOutputs.parse(fileAt: outputPath)
+                    result.state = .succeeded
+                } else if let signal = outcome.signal {
+                    result.reason = "killed by signal \(signal)"
+                } else {
+                    result.reason = "exited with status \(outcome.exitCode ?? -1)"
+                }
+            case .http(let spec):
+                var headers: [String: String] = [:]
+                for header in spec.headers { headers[header.name] = try resolve(header.value) }
+                let outcome = await http.run(
+                    spec, headers: headers, timeout: settings.timeout.map { .milliseconds($0.milliseconds) }, logPath: logPath,
+                    redactor: Redactor(secrets: revealed))
+                record.exitCode = outcome.status
+                result.state = outcome.succeeded ? .succeeded : (outcome.timedOut ? .timedOut : .failed)
+                result.reason = outcome.reason.map { Redactor(secrets: revealed).redact($0) }
+                if Task.isCancelled, !outcome.succeeded { result.state = .cancelled }
+            }
+        } catch {
+            result.state = .failed
+            result.reason = Redactor(secrets: revealed).redact(error.message)
+            if error.code == .secret { result.reason = "secret: " + (result.reason ?? "") }
+        }
+        result.finishedAt = now()
+        record.state = result.state.rawValue
+        record.finishedAt = result.finishedAt
+        record.reason = result.reason
+        record.outputs = result.outputs
+        try await store.updateAttempt(record)
+        return result
+    }
+
+    private func finishWithoutProcess(_ task: PipelineTask, context: RunContext, state: TaskState, reason: String) async throws -> TaskResult {
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: context.runID, taskID: task.id, attempt: 0, state: state.rawValue, finishedAt: now(), reason: reason))
+        return TaskResult(id: task.id, state: state, reason: reason)
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import BatonEngine
+import BatonGit
+import BatonManifest
+import BatonStore
+import Foundation
+
+/// `baton retry RUN`: resumes a failed run from its point of failure.
+struct RetryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retry",
+        abstract: "Resume a failed run as a new run, keeping what succeeded.",
+        discussion: """
+            The new run uses the failed run's version, tree and parameters. Tasks that \
+            succeeded keep their results and outputs; failed, timed-out, cancelled tasks and \
+            those skipped because of them run again.
+
+              $ baton retry 12
+
+            Exit status: 0 when the new run succeeded, 1 when it did not or the run cannot \
+            be retried (unknown, still running, already succeeded, or a run of a file).
+            """)
+
+    @OptionGroup var options: StateOptions
+
+    @Argument(help: "The failed run's id (see `baton runs`).")
+    var runID: Int64
+
+    @Flag(name: .long, help: "Print only one JSON object with the new run and its tasks.")
+    var json = false
+
+    func run() async throws {
+        try await reportingFailures(json: json) {
+            let store = try options.existingStore()
+            let request = try await prepare(store)
+            let showProgress = !json && isatty(STDERR_FILENO) == 1
+            let executor = RunExecutor(store: store, stateDirectory: options.stateDirectory, progress: { if showProgress { RunProgress.print($0) } })
+            let result: RunResult
+            do { result = try await executor.execute(request) } catch { throw CommandFailure("\(error)") }
+            print(json ? JSONOut.render(RunReport.json(result)) : RunReport.text(result), terminator: "")
+            if result.run.state != .succeeded { throw ExitCode(1) }
+        }
+    }
+
+    func prepare(_ store: SQLiteStore) async throws(CommandFailure) -> RunRequest {
+        do {
+            guard let run = try await store.run(id: runID) else { throw CommandFailure("no run \(runID); `baton runs` lists them", code: "unknown-run") }
+            guard run.isFinished, run.state != .succeeded else {
+                throw CommandFailure("run \(runID) is \(run.state.rawValue); only a run that failed, timed out or was cancelled can be retried", code: "not-retryable")
+            }
+            guard let versionID = run.versionID, let version = try await store.version(id: versionID) else {
+                throw CommandFailure("run \(runID) ran a manifest file, not a stored version; run the file again with `baton run FILE`", code: "not-retryable")
+            }
+            guard let pipeline = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline,
+                  let source = try await store.source(), let commit = GitObjectID(hex: version.revisionCommit)
+            else { throw CommandFailure("the version of run \(runID) cannot be loaded; reconcile again", code: "invalid-manifest") }
+            let repository = try GitRepository(path: GitMirror(stateDirectory: options.stateDirectory).mirrorPath(for: source.url))
+            let tree = try TreeStore(stateDirectory: options.stateDirectory).export(commit: commit, from: repository)
+            return RunRequest(
+                pipeline: pipeline, versionID: versionID, commit: version.revisionCommit, treeRoot: tree.path,
+                taskSpecs: TaskSpecs.canonical(fromSpec: version.spec), parameters: run.parameters, trigger: "retry",
+                resume: (run, try await store.attempts(ofRun: runID)))
+        } catch let failure as CommandFailure {
+            throw failure
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+    }
+}
