@@ -205,7 +205,7 @@ private final class LoopbackServer {
             logPath: log, redactor: .none)
         let elapsed = clock.now - started
         #expect(elapsed >= .milliseconds(500))
-        #expect(elapsed < .seconds(5))
+        #expect(elapsed < .seconds(20), "well before the server would ever answer (never); generous for a loaded machine")
         #expect(outcome.timedOut)
         #expect(!outcome.succeeded)
         #expect(outcome.status == nil)
@@ -222,7 +222,7 @@ private final class LoopbackServer {
             HTTPRequestSpec(url: server.url("/record")), headers: [:], timeout: .seconds(60),
             logPath: logs.sub("refused.log"), redactor: .none)
         // At once, not after retrying until the timeout: the task's retries decide what next.
-        #expect(clock.now - started < .seconds(10))
+        #expect(clock.now - started < .seconds(20))
         #expect(outcome.status == nil)
         #expect(!outcome.succeeded)
         #expect(!outcome.timedOut)

@@ -15,7 +15,7 @@ import Glibc
         let clock = ContinuousClock()
         let began = clock.now
         let outcome = try await ProcessTesting.run(spec)
-        #expect(clock.now - began < .seconds(5))
+        #expect(clock.now - began < .seconds(20))
         #expect(outcome.timedOut)
         #expect(!outcome.succeeded)
         #expect(outcome.signal == SIGTERM)
@@ -35,7 +35,7 @@ import Glibc
         #expect(outcome.timedOut)
         #expect(outcome.signal == SIGKILL)
         #expect(took >= .milliseconds(1000))
-        #expect(took < .seconds(5))
+        #expect(took < .seconds(20))
         #expect(ProcessTesting.runningMembers(of: outcome.pid).isEmpty)
     }
 
@@ -75,7 +75,7 @@ import Glibc
         let clock = ContinuousClock()
         let began = clock.now
         let outcome = try await ProcessTesting.run(spec)
-        #expect(clock.now - began < .seconds(5))
+        #expect(clock.now - began < .seconds(20))
         #expect(outcome.succeeded)
         #expect(try ProcessTesting.logLines(spec).map(\.text) == ["done"])
         #expect(ProcessTesting.runningMembers(of: outcome.pid).isEmpty)
@@ -101,7 +101,7 @@ import Glibc
         let began = clock.now
         let outcome = try await ProcessTesting.run(spec)
         #expect(clock.now - began >= .milliseconds(300))
-        #expect(clock.now - began < .seconds(5))
+        #expect(clock.now - began < .seconds(20))
         #expect(outcome.succeeded && !outcome.timedOut)
         #expect(ProcessTesting.runningMembers(of: outcome.pid).isEmpty)
     }
