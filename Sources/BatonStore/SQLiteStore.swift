@@ -324,20 +324,32 @@ public final class SQLiteStore: StateStore {
         Array(repeating: "?", count: count).joined(separator: ",")
     }
 
+    // Reads and writes go through GRDB's callback forms, bridged by a continuation, rather
+    // than its `async` ones, which give up when the calling task is cancelled: a cancelled or
+    // timed-out run must still record how it ended.
+
     private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await pool.read(body)
-        } catch {
-            throw Self.storeError(error, path: path)
+        let path = path
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+            pool.asyncRead { database in
+                do {
+                    continuation.resume(returning: .success(try body(try database.get())))
+                } catch {
+                    continuation.resume(returning: .failure(Self.storeError(error, path: path)))
+                }
+            }
         }
+        return try result.get()
     }
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do {
-            return try await pool.write(body)
-        } catch {
-            throw Self.storeError(error, path: path)
+        let path = path
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+            pool.asyncWrite(body) { _, outcome in
+                continuation.resume(returning: outcome.mapError { Self.storeError($0, path: path) })
+            }
         }
+        return try result.get()
     }
 
     static func storeError(_ error: any Error, path: String) -> StoreError {

@@ -194,6 +194,20 @@ import Testing
         }
     }
 
+    @Test func thePipelinesTimeoutEndsTheRunAsTimedOut() async throws {
+        let bench = try Bench()
+        let json = Self.manifest(#"{"id": "slow", "run": "sleep 30"}, {"id": "after", "needs": ["slow"], "run": "true"}"#, extra: #", "timeout": "1s""#)
+        let started = Date()
+        let result = try await bench.executor().execute(bench.request(json))
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(result.run.state == .timedOut)
+        #expect(result.run.reason?.contains("timeout") == true)
+        #expect(state(result, "slow") == .cancelled)
+        #expect(state(result, "after") == .cancelled)
+        let runID = try #require(result.run.id)
+        #expect(try await bench.store.run(id: runID)?.state == .timedOut)
+    }
+
     @Test func aCachedTaskIsReusedUntilItsInputsChange() async throws {
         let bench = try Bench()
         try "v1".write(toFile: bench.tree + "/input.txt", atomically: true, encoding: .utf8)
