@@ -43,7 +43,8 @@ struct LogsCommand: AsyncParsableCommand {
                 for record in attempts {
                     guard let path = record.logPath else { continue }
                     let offset = printed[path] ?? 0
-                    if offset == 0 { print("== \(record.taskID) attempt \(record.attempt) (\(record.state))") }
+                    // Straight to the file handle, as the log bytes are, so the two never reorder.
+                    if offset == 0 { FileHandle.standardOutput.write(Data("== \(record.taskID) attempt \(record.attempt) (\(record.state))\n".utf8)) }
                     printed[path] = offset + Self.copy(path, from: offset)
                 }
                 if !follow || run.isFinished { break }
