@@ -11,7 +11,7 @@ import Testing
 /// script, then answers 200; `/status/N` answers N; `/hang` reads the request and never
 /// answers; `/large/N` answers N bytes of 100-byte numbered lines; `/echo/NAME` answers with
 /// the value of request header NAME.
-private final class LoopbackServer {
+final class LoopbackServer {
     static let script = #"""
         import json, sys, threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

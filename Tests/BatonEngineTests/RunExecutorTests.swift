@@ -208,6 +208,31 @@ import Testing
         #expect(try await bench.store.run(id: runID)?.state == .timedOut)
     }
 
+    @Test func httpTasksRunThroughTheExecutorWithSecretHeaders() async throws {
+        let bench = try Bench()
+        let server = try LoopbackServer()
+        defer { server.stop() }
+        let secrets = bench.temp.sub("state") + "/secrets"
+        try FileManager.default.createDirectory(atPath: secrets, withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: secrets + "/api", contents: Data("Bearer tok-5e3c1d".utf8), attributes: [.posixPermissions: 0o600])
+        let json = Self.manifest("""
+            {"id": "call", "http": {"url": "\(server.url("/echo/Authorization"))", "headers": {"Authorization": {"secret": "api"}}}},
+            {"id": "bad", "needs": ["call"], "http": {"url": "\(server.url("/status/500"))", "expectStatus": [200]}}
+            """)
+        let result = try await bench.executor().execute(bench.request(json))
+        #expect(state(result, "call") == .succeeded)
+        #expect(state(result, "bad") == .failed)
+        #expect(result.run.state == .failed)
+        let runID = try #require(result.run.id)
+        let attempts = try await bench.store.attempts(ofRun: runID)
+        let call = try #require(attempts.first { $0.taskID == "call" })
+        #expect(call.exitCode == 200)
+        let log = bench.read(try #require(call.logPath))
+        #expect(log.contains("you sent: ***"), "the server saw the secret; the log must not")
+        #expect(!log.contains("tok-5e3c1d"))
+        #expect(attempts.first { $0.taskID == "bad" }?.exitCode == 500)
+    }
+
     @Test func aCachedTaskIsReusedUntilItsInputsChange() async throws {
         let bench = try Bench()
         try "v1".write(toFile: bench.tree + "/input.txt", atomically: true, encoding: .utf8)

@@ -73,10 +73,12 @@ final class ProcessLog {
             guard let newline = Self.firstNewline(bytes, from: start) else { break }
             let piece = UnsafeBufferPointer(rebasing: bytes[start..<newline])
             if pending[slot].isEmpty {
-                emit(piece, stream)
+                emitSplit(piece, stream)
             } else {
+                // The pending part plus this piece can exceed a line's limit when a read
+                // ended just short of it: split that too.
                 pending[slot].append(contentsOf: piece)
-                pending[slot].withUnsafeBufferPointer { emit($0, stream) }
+                pending[slot].withUnsafeBufferPointer { emitSplit($0, stream) }
                 pending[slot].removeAll(keepingCapacity: true)
             }
             start = newline + 1
@@ -87,6 +89,16 @@ final class ProcessLog {
             pending[slot].withUnsafeBufferPointer { emit(UnsafeBufferPointer(rebasing: $0[..<Self.maximumLineLength]), stream) }
             pending[slot].removeFirst(Self.maximumLineLength)
         }
+    }
+
+    /// Emits a line in pieces of at most `maximumLineLength` bytes.
+    private func emitSplit(_ line: UnsafeBufferPointer<UInt8>, _ stream: Stream) {
+        var start = 0
+        repeat {
+            let end = min(line.count, start + Self.maximumLineLength)
+            emit(UnsafeBufferPointer(rebasing: line[start..<end]), stream)
+            start = end
+        } while start < line.count
     }
 
     /// At end of stream: a last line without newline is still a line.
