@@ -1,6 +1,5 @@
 import ArgumentParser
 import BatonEngine
-import BatonGit
 import BatonManifest
 import BatonStore
 import Foundation
@@ -51,15 +50,10 @@ struct RetryCommand: AsyncParsableCommand {
             guard let versionID = run.versionID, let version = try await store.version(id: versionID) else {
                 throw CommandFailure("run \(runID) ran a manifest file, not a stored version; run the file again with `baton run FILE`", code: "not-retryable")
             }
-            guard let pipeline = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline,
-                  let source = try await store.source(), let commit = GitObjectID(hex: version.revisionCommit)
-            else { throw CommandFailure("the version of run \(runID) cannot be loaded; reconcile again", code: "invalid-manifest") }
-            let repository = try GitRepository(path: GitMirror(stateDirectory: options.stateDirectory).mirrorPath(for: source.url))
-            let tree = try TreeStore(stateDirectory: options.stateDirectory).export(commit: commit, from: repository)
-            return RunRequest(
-                pipeline: pipeline, versionID: versionID, commit: version.revisionCommit, treeRoot: tree.path,
-                taskSpecs: TaskSpecs.canonical(fromSpec: version.spec), parameters: run.parameters, trigger: "retry",
-                resume: (run, try await store.attempts(ofRun: runID)))
+            let attempts = try await store.attempts(ofRun: runID)
+            return try await VersionRunRequest.make(
+                version, store: store, stateDirectory: options.stateDirectory, parameters: { _ in run.parameters },
+                trigger: "retry", resume: (run, attempts))
         } catch let failure as CommandFailure {
             throw failure
         } catch {

@@ -106,7 +106,6 @@ struct RunCommand: AsyncParsableCommand {
 
     private func liveRequest(_ store: SQLiteStore, _ given: [String: String]) async throws(CommandFailure) -> RunRequest {
         let version: PipelineVersion
-        let source: SourceRecord?
         do {
             guard let record = try await store.pipelines(named: [pipeline]).first, record.state == .active,
                   let current = try await store.currentVersions(of: [pipeline]).first
@@ -114,29 +113,14 @@ struct RunCommand: AsyncParsableCommand {
                 throw CommandFailure("no live pipeline named \"\(pipeline)\"; `baton status` lists them, or pass a manifest file", exitCode: 2, code: "unknown-pipeline")
             }
             version = current
-            source = try await store.source()
         } catch let failure as CommandFailure {
             throw failure
         } catch {
             throw CommandFailure("\(error)")
         }
-        guard let model = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
-            throw CommandFailure("the stored spec of \"\(pipeline)\" v\(version.number) no longer validates; reconcile again", code: "invalid-manifest")
+        return try await VersionRunRequest.make(version, store: store, stateDirectory: options.stateDirectory) { model throws(CommandFailure) in
+            try resolve(model, given)
         }
-        // The version's tree, exported read-only from the mirror (shared by tree id).
-        guard let source, let commit = GitObjectID(hex: version.revisionCommit) else {
-            throw CommandFailure("the store has no source to export \"\(pipeline)\"'s tree from", code: "no-source")
-        }
-        let tree: ExportedTree
-        do {
-            let repository = try GitRepository(path: GitMirror(stateDirectory: options.stateDirectory).mirrorPath(for: source.url))
-            tree = try TreeStore(stateDirectory: options.stateDirectory).export(commit: commit, from: repository)
-        } catch {
-            throw CommandFailure("cannot export the tree of \(commit.short): \(error.description)", code: error.code.rawValue)
-        }
-        return RunRequest(
-            pipeline: model, versionID: version.id, commit: version.revisionCommit, treeRoot: tree.path,
-            taskSpecs: TaskSpecs.canonical(fromSpec: version.spec), parameters: try resolve(model, given))
     }
 
     private func resolve(_ model: Pipeline, _ given: [String: String]) throws(CommandFailure) -> [String: String] {
