@@ -190,6 +190,15 @@ public final class SQLiteStore: StateStore {
         }
     }
 
+    public func updateRun(id: Int64, _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord {
+        try await write { db in
+            guard var run = try RunRecord.fetchOne(db, key: id) else { throw StoreError(.notFound, "run \(id) does not exist") }
+            change(&run)
+            try run.update(db)
+            return run
+        }
+    }
+
     public func insertAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) -> TaskAttemptRecord {
         try await write { db in
             var inserted = attempt

@@ -55,6 +55,10 @@ public protocol StateStore: Sendable {
     func run(id: Int64) async throws(StoreError) -> RunRecord?
     /// Saves a run's new state (by id).
     func updateRun(_ run: RunRecord) async throws(StoreError)
+    /// Reads a run and saves what `change` makes of it, in one transaction, and returns the
+    /// result: ending a run must see a cancel request recorded a moment before, never
+    /// overwrite it.
+    func updateRun(id: Int64, _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord
 
     /// Records an attempt before its process starts, and returns it with its id.
     func insertAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) -> TaskAttemptRecord

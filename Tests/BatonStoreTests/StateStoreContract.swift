@@ -234,6 +234,13 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         #expect(try await store.recentRuns(limit: 5).map(\.id) == [runID])
         let retry = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "retry", state: .queued, createdAt: F.time(5), retryOf: runID)).run
         #expect(try await store.run(id: try #require(retry.id))?.retryOf == runID)
+        // Read and write in one step: the change sees the stored row, not the caller's copy.
+        let ended = try await store.updateRun(id: runID) { stored in
+            stored.reason = "seen state \(stored.state.rawValue)"
+        }
+        #expect(ended.reason == "seen state succeeded")
+        #expect(try await store.run(id: runID)?.reason == "seen state succeeded")
+        await #expect(throws: StoreError.self) { try await store.updateRun(id: 9_999) { _ in } }
         await #expect(throws: StoreError.self) {
             try await store.updateRun(RunRecord(id: 9_999, pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "manual", state: .failed, createdAt: F.time(1)))
         }

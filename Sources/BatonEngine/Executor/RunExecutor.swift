@@ -68,10 +68,13 @@ public final class RunExecutor: Sendable {
             try await store.updateRun(run)
         }
         let workspace = "\(runDirectory(runID))/workspace"
-        do {
-            try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
-        } catch {
-            throw EngineError(.io, "cannot create the workspace \(workspace): \(error.localizedDescription)")
+        // Two mkdir calls in the usual case; the intermediate folders only the first time.
+        if mkdir(runDirectory(runID), 0o755) != 0 || mkdir(workspace, 0o755) != 0 {
+            do {
+                try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+            } catch {
+                throw EngineError(.io, "cannot create the workspace \(workspace): \(error.localizedDescription)")
+            }
         }
 
         let kept = try await keptResults(request, runID: runID)
@@ -95,14 +98,18 @@ public final class RunExecutor: Sendable {
 
         var states: [String: TaskState] = [:]
         for (id, result) in results { states[id] = result.state }
-        let cancelRequest = try await store.run(id: runID)?.reason.flatMap { $0.hasPrefix(Self.cancelPrefix) ? $0 : nil }
-        run.state = RunRules.runState(
-            tasks: request.pipeline.tasks, states: states,
-            cancelled: (Task.isCancelled && !timedOut.isSet) || cancelRequest != nil, timedOut: timedOut.isSet)
-        if let cancelRequest { run.reason = cancelRequest }
-        if timedOut.isSet { run.reason = "the pipeline's timeout of \(request.pipeline.timeout!) expired" }
-        run.finishedAt = now()
-        try await store.updateRun(run)
+        // One transaction reads a cancel request `baton cancel` may have left and ends the run.
+        let tasks = request.pipeline.tasks
+        let cancelled = Task.isCancelled && !timedOut.isSet
+        let timeoutReason = timedOut.isSet ? "the pipeline's timeout of \(request.pipeline.timeout!) expired" : nil
+        let finishedAt = now()
+        let finalStates = states
+        run = try await store.updateRun(id: runID) { stored in
+            let cancelRequest = stored.reason.flatMap { $0.hasPrefix(Self.cancelPrefix) ? $0 : nil }
+            stored.state = RunRules.runState(tasks: tasks, states: finalStates, cancelled: cancelled || cancelRequest != nil, timedOut: timeoutReason != nil)
+            stored.reason = cancelRequest ?? timeoutReason ?? stored.reason
+            stored.finishedAt = finishedAt
+        }
         return RunResult(run: run, tasks: request.pipeline.tasks.map { results[$0.id] ?? TaskResult(id: $0.id, state: .skipped) })
     }
 
