@@ -36,10 +36,8 @@ extension Reconciler {
         }
         var plan = Planner.plan(desired: after.pipelines, live: live, scope: .all, activeBefore: live.count, now: now)
         if after.pipelines.isEmpty, !live.isEmpty, !allowEmpty {
-            let shown = path.isEmpty ? "/" : path
-            report.diagnostics.append(Diagnostic(
-                file: shown, line: 1, column: 1, pointer: "", severity: .error, code: .emptySource,
-                message: "commit \(stamp.short) has no manifest under \"\(shown)\" while \(live.count) pipeline\(live.count == 1 ? " is" : "s are") live at the base; applying it would retire every pipeline"))
+            report.diagnostics.append(emptySourceDiagnostic(
+                path: path, commit: stamp, live: live.count, consequence: " at the base; applying it would retire every pipeline"))
             report.diagnostics.sort()
             report.plan = plan
             return report

@@ -136,7 +136,9 @@ public struct Reconciler: Sendable {
         let activeAfter = plan.summary.unchanged + plan.summary.updates + plan.summary.creates + plan.summary.revives
         let activeBefore = plan.summary.unchanged + plan.summary.updates + plan.summary.retires
         if activeAfter == 0, activeBefore > 0, !options.allowEmpty {
-            report.diagnostics.append(emptySourceDiagnostic(commit: stamp, live: activeBefore))
+            report.diagnostics.append(Self.emptySourceDiagnostic(
+                path: manifestsPath, commit: stamp, live: activeBefore,
+                consequence: "; nothing was retired. Check the path and the merge; to retire every pipeline on purpose, run `baton reconcile --once --allow-empty`"))
             report.diagnostics.sort()
             report.plan = plan
             report.timings = timings
@@ -289,11 +291,13 @@ public struct Reconciler: Sendable {
         RevisionRecord(commit: report.commit, outcome: report.outcome, movement: report.movement, summary: report.plan.summary, diagnostics: report.diagnostics, recordedAt: now)
     }
 
-    private func emptySourceDiagnostic(commit: CommitStamp, live: Int) -> Diagnostic {
+    /// The `empty-source` error, for a pass (`consequence` says nothing was retired) and for
+    /// `plan --base --head` (it says what applying would do); `consequence` follows "live".
+    static func emptySourceDiagnostic(path manifestsPath: String, commit: CommitStamp, live: Int, consequence: String) -> Diagnostic {
         let path = manifestsPath.isEmpty ? "/" : manifestsPath
         return Diagnostic(
             file: path, line: 1, column: 1, pointer: "", severity: .error, code: .emptySource,
-            message: "commit \(commit.short) has no manifest under \"\(path)\" while \(live) pipeline\(live == 1 ? " is" : "s are") live; nothing was retired. Check the path and the merge; to retire every pipeline on purpose, run `baton reconcile --once --allow-empty`")
+            message: "commit \(commit.short) has no manifest under \"\(path)\" while \(live) pipeline\(live == 1 ? " is" : "s are") live\(consequence)")
     }
 
     static func movement(_ repository: GitRepository, from old: GitObjectID?, to new: GitObjectID) throws(GitError) -> RevisionMovement {

@@ -38,16 +38,19 @@ extension RunExecutor {
                 break
             }
             await workers.acquire()
-            result = try await runAttempt(task, attempt: attempt, settings: settings, cacheKey: cacheKey, context: context, upstream: upstream)
+            let retryable: Bool
+            (result, retryable) = try await runAttempt(task, attempt: attempt, settings: settings, cacheKey: cacheKey, context: context, upstream: upstream)
             await workers.release()
             result.attempts = attempt
-            if result.state == .succeeded || result.state == .cancelled || result.reason?.hasPrefix("secret") == true { break }
+            if !retryable { break }
         }
         return result
     }
 
-    /// One attempt, recorded before it starts and after it ends.
-    private func runAttempt(_ task: PipelineTask, attempt: Int, settings: TaskSettings, cacheKey: String?, context: RunContext, upstream: [String: [String: String]]) async throws -> TaskResult {
+    /// One attempt, recorded before it starts and after it ends, and whether another attempt
+    /// could change anything: not after a success or a cancellation, nor when a secret is
+    /// missing or refused (a person must act first).
+    private func runAttempt(_ task: PipelineTask, attempt: Int, settings: TaskSettings, cacheKey: String?, context: RunContext, upstream: [String: [String: String]]) async throws -> (TaskResult, retryable: Bool) {
         let request = context.request
         // Beside the workspace, no folder per task: creating directories cost more than the
         // rest of a one-task run's bookkeeping. The process runner creates the log itself.
@@ -60,6 +63,7 @@ extension RunExecutor {
         progress(ProgressEvent(runID: context.runID, task: task.id, kind: .started(attempt: attempt)))
 
         var result = TaskResult(id: task.id, state: .failed, attempts: attempt, startedAt: started)
+        var secretFailed = false
         var revealed: [String] = []
         let resolve: (EnvironmentValue) throws(EngineError) -> String = { value throws(EngineError) in
             switch value {
@@ -123,7 +127,10 @@ extension RunExecutor {
         } catch {
             result.state = .failed
             result.reason = Redactor(secrets: revealed).redact(error.message)
-            if error.code == .secret { result.reason = "secret: " + (result.reason ?? "") }
+            if error.code == .secret {
+                secretFailed = true
+                result.reason = "secret: " + (result.reason ?? "")
+            }
         }
         result.finishedAt = now()
         record.state = result.state.rawValue
@@ -131,7 +138,7 @@ extension RunExecutor {
         record.reason = result.reason
         record.outputs = result.outputs
         try await store.updateAttempt(record)
-        return result
+        return (result, !secretFailed && result.state != .succeeded && result.state != .cancelled)
     }
 
     private func finishWithoutProcess(_ task: PipelineTask, context: RunContext, state: TaskState, reason: String) async throws -> TaskResult {
