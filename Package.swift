@@ -14,6 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libgit2 (Debian `libgit2-dev`) through pkg-config; the Git engine of BatonGit.
@@ -47,6 +50,18 @@ let package = Package(
                 "BatonManifest", "BatonStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        // The long-lived process: the reconcile loop, the scheduler and the runs it starts,
+        // crash recovery, alerts, the state directory's lock and the signals it answers.
+        .target(
+            name: "BatonDaemon",
+            dependencies: [
+                "BatonManifest", "BatonGit", "BatonStore", "BatonReconciler", "BatonEngine",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -57,7 +72,9 @@ let package = Package(
                 "BatonStore",
                 "BatonReconciler",
                 "BatonEngine",
+                "BatonDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 

@@ -4,7 +4,8 @@
 //
 //   one_task_runs     RUNS runs of a one-task pipeline (`true`) through RunExecutor, each
 //                     recorded in a real SQLite store, against a plain loop spawning
-//                     `/bin/sh -c true` with posix_spawn + waitpid, alternated in rounds.
+//                     `/bin/sh -c true` with posix_spawn + waitpid, alternated in rounds:
+//                     one run at a time, and all submitted at once with 16 workers.
 //                     Target: at least 60 % of the plain loop's rate.
 //   sequential_40     one run of 40 sequential `true` tasks, end to end. Target <= 200 ms.
 //   fan_out_200       one run of 200 independent `true` tasks with --workers 16. Reported.
@@ -58,18 +59,29 @@ let store = try SQLiteStore(stateDirectory: work + "/state")
 let executor = RunExecutor(store: store, stateDirectory: work + "/state", workers: 16)
 let clock = ContinuousClock()
 
-// One-task runs against the plain loop, in 5 alternating rounds.
+// One-task runs against the plain loop, in 5 alternating rounds: one run at a time (each
+// run waits for the previous one), and all submitted at once with 16 workers, the way the
+// daemon runs a burst of slots.
 let oneTask = request(manifest([#"{"id": "t", "run": "true"}"#]), tree: tree)
-var executorRates: [Double] = [], plainRates: [Double] = []
+var executorRates: [Double] = [], concurrentRates: [Double] = [], plainRates: [Double] = []
 let perRound = max(1, runs / 5)
 for _ in 0..<5 {
-    let start = clock.now
+    var start = clock.now
     for _ in 0..<perRound {
         let result = try await executor.execute(oneTask)
         guard result.run.state == .succeeded else { fail("a one-task run failed: \(result.tasks)") }
     }
     executorRates.append(Double(perRound) / seconds(clock.now - start))
     plainRates.append(plainLoop(perRound))
+    start = clock.now
+    try await withThrowingTaskGroup(of: RunResult.self) { group in
+        for index in 0..<perRound {
+            if index >= 16, let result = try await group.next(), result.run.state != .succeeded { fail("a one-task run failed") }
+            group.addTask { try await executor.execute(oneTask) }
+        }
+        for try await result in group where result.run.state != .succeeded { fail("a one-task run failed") }
+    }
+    concurrentRates.append(Double(perRound) / seconds(clock.now - start))
 }
 
 // 40 sequential tasks.
@@ -94,8 +106,9 @@ for _ in 0..<3 {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 let object: [String: Any] = [
-    "executor_runs_per_s": executorRates, "plain_spawns_per_s": plainRates,
+    "executor_runs_per_s": executorRates, "executor_concurrent_runs_per_s": concurrentRates, "plain_spawns_per_s": plainRates,
     "ratio_median": median(executorRates) / median(plainRates),
+    "concurrent_ratio_median": median(concurrentRates) / median(plainRates),
     "sequential_40_ms": sequential, "fan_out_200_ms": fanOut,
 ]
 print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))

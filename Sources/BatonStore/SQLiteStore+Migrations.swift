@@ -190,6 +190,36 @@ extension SQLiteStore {
                 CREATE INDEX run_created ON run(createdAt);
                 """)
         }
+        migrator.registerMigration("v4-daemon") { db in
+            // The daemon: operator suspensions on top of Git and the daemon's own status row.
+            // ("The last slot of each pipeline" is served by the UNIQUE (pipeline, scheduledAt)
+            // index of `run`.)
+            try db.execute(sql: """
+                CREATE TABLE pipeline_override (
+                  pipeline TEXT PRIMARY KEY,
+                  reason TEXT,
+                  actor TEXT NOT NULL,
+                  since DATETIME NOT NULL
+                );
+                CREATE TABLE daemon (
+                  id INTEGER PRIMARY KEY CHECK (id = 1),
+                  pid INTEGER NOT NULL,
+                  processStartTime INTEGER,
+                  startedAt DATETIME NOT NULL,
+                  stoppedAt DATETIME,
+                  interval DOUBLE NOT NULL,
+                  reconcileCount INTEGER NOT NULL DEFAULT 0,
+                  lastReconcileAt DATETIME,
+                  lastReconcileSummary TEXT,
+                  lastReconcileJSON TEXT,
+                  nextReconcileAt DATETIME,
+                  sourceFailures INTEGER NOT NULL DEFAULT 0,
+                  sourceError TEXT
+                );
+                ALTER TABLE run ADD COLUMN ownerPid INTEGER;
+                ALTER TABLE run ADD COLUMN ownerStartTime INTEGER;
+                """)
+        }
         return migrator
     }
 }

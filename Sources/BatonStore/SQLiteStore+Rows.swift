@@ -18,6 +18,9 @@ enum JSONColumn {
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String?, default fallback: T) -> T {
         guard let text else { return fallback }
+        // Most rows carry an empty list or map; JSONDecoder costs more than reading the row.
+        if text == "{}", let empty = [String: String]() as? T { return empty }
+        if text == "[]", let empty = [String]() as? T { return empty }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return (try? decoder.decode(type, from: Data(text.utf8))) ?? fallback
@@ -242,7 +245,7 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
             trigger: row["trigger"], state: State(rawValue: row["state"]) ?? .failed,
             parameters: JSONColumn.decode([String: String].self, row["parameters"], default: [:]),
             createdAt: row["createdAt"], startedAt: row["startedAt"], finishedAt: row["finishedAt"], reason: row["reason"],
-            retryOf: row["retryOf"])
+            retryOf: row["retryOf"], ownerPid: row["ownerPid"], ownerStartTime: row["ownerStartTime"])
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -258,9 +261,19 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
         container["finishedAt"] = finishedAt
         container["reason"] = reason
         container["retryOf"] = retryOf
+        container["ownerPid"] = ownerPid
+        container["ownerStartTime"] = ownerStartTime
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// The run's columns for the hand-written statements of the hot path (see
+    /// `SQLiteStore+RunWrites.swift`), in `columns` order, id last.
+    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime"
+    var arguments: StatementArguments {
+        [pipeline, versionID, DatabaseDate.text(scheduledAt), trigger, state.rawValue, JSONColumn.encode(parameters),
+         DatabaseDate.text(createdAt), DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), reason, retryOf, ownerPid, ownerStartTime]
+    }
 }
 
 extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
@@ -293,4 +306,53 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    static let columns = "runID, taskID, attempt, state, startedAt, finishedAt, exitCode, signal, reason, outputs, logPath, pid, processStartTime, cacheKey"
+    var arguments: StatementArguments {
+        [runID, taskID, attempt, state, DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), exitCode, signal, reason,
+         JSONColumn.encode(outputs), logPath, pid, processStartTime, cacheKey]
+    }
+}
+
+extension PipelineOverride: FetchableRecord, PersistableRecord {
+    public static var databaseTableName: String { "pipeline_override" }
+
+    public init(row: Row) {
+        self.init(pipeline: row["pipeline"], reason: row["reason"], actor: row["actor"], since: row["since"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) {
+        container["pipeline"] = pipeline
+        container["reason"] = reason
+        container["actor"] = actor
+        container["since"] = since
+    }
+}
+
+extension DaemonRecord: FetchableRecord, PersistableRecord {
+    public static var databaseTableName: String { "daemon" }
+
+    public init(row: Row) {
+        self.init(
+            pid: row["pid"], processStartTime: row["processStartTime"], startedAt: row["startedAt"], stoppedAt: row["stoppedAt"],
+            interval: row["interval"], reconcileCount: row["reconcileCount"], lastReconcileAt: row["lastReconcileAt"],
+            lastReconcileSummary: row["lastReconcileSummary"], lastReconcileJSON: row["lastReconcileJSON"],
+            nextReconcileAt: row["nextReconcileAt"], sourceFailures: row["sourceFailures"], sourceError: row["sourceError"])
+    }
+
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = 1
+        container["pid"] = pid
+        container["processStartTime"] = processStartTime
+        container["startedAt"] = startedAt
+        container["stoppedAt"] = stoppedAt
+        container["interval"] = interval
+        container["reconcileCount"] = reconcileCount
+        container["lastReconcileAt"] = lastReconcileAt
+        container["lastReconcileSummary"] = lastReconcileSummary
+        container["lastReconcileJSON"] = lastReconcileJSON
+        container["nextReconcileAt"] = nextReconcileAt
+        container["sourceFailures"] = sourceFailures
+        container["sourceError"] = sourceError
+    }
 }

@@ -162,7 +162,7 @@ public final class SQLiteStore: StateStore {
     }
 
     public func run(id: Int64) async throws(StoreError) -> RunRecord? {
-        try await read { db in try RunRecord.fetchOne(db, key: id) }
+        try readNow { db in try RunRecord.fetchOne(db, key: id) }
     }
 
     public func attempts(ofRun runID: Int64) async throws(StoreError) -> [TaskAttemptRecord] {
@@ -172,7 +172,7 @@ public final class SQLiteStore: StateStore {
     }
 
     public func cachedAttempt(pipeline: String, taskID: String, cacheKey: String, since: Date) async throws(StoreError) -> TaskAttemptRecord? {
-        try await read { db in
+        try readNow { db in
             try TaskAttemptRecord.fetchOne(db, sql: """
                 SELECT a.* FROM task_attempt a JOIN run r ON r.id = a.runID
                 WHERE r.pipeline = ? AND a.taskID = ? AND a.cacheKey = ? AND a.state = 'succeeded' AND a.finishedAt >= ?
@@ -184,47 +184,147 @@ public final class SQLiteStore: StateStore {
     // MARK: Writes
 
     public func updateRun(_ run: RunRecord) async throws(StoreError) {
-        try await write { db in
-            guard try run.exists(db) else { throw StoreError(.notFound, "run \(run.id.map(String.init) ?? "without id") does not exist") }
-            try run.update(db)
-        }
+        try writeNow { db in try Self.update(run, db) }
     }
 
     public func updateRun(id: Int64, _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord {
-        try await write { db in
-            guard var run = try RunRecord.fetchOne(db, key: id) else { throw StoreError(.notFound, "run \(id) does not exist") }
+        try await updateRun(id: id, saving: [], change)
+    }
+
+    public func updateRun(id: Int64, saving attempts: [TaskAttemptRecord], _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord {
+        try writeNow { db in
+            for attempt in attempts { try Self.update(attempt, db) }
+            let find = try db.cachedStatement(sql: "SELECT * FROM run WHERE id = ?")
+            guard var run = try RunRecord.fetchOne(find, arguments: [id]) else { throw StoreError(.notFound, "run \(id) does not exist") }
             change(&run)
-            try run.update(db)
+            try Self.update(run, db)
             return run
         }
     }
 
     public func insertAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) -> TaskAttemptRecord {
-        try await write { db in
+        try writeNow { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO task_attempt (\(TaskAttemptRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            try insert.execute(arguments: attempt.arguments)
             var inserted = attempt
-            try inserted.insert(db)
+            inserted.id = db.lastInsertedRowID
             return inserted
         }
     }
 
     public func updateAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) {
-        try await write { db in
-            guard try attempt.exists(db) else { throw StoreError(.notFound, "attempt \(attempt.id.map(String.init) ?? "without id") does not exist") }
-            try attempt.update(db)
-        }
+        try writeNow { db in try Self.update(attempt, db) }
     }
 
     public func createRun(_ run: RunRecord) async throws(StoreError) -> (run: RunRecord, created: Bool) {
-        let result = try await write { db -> (RunRecord, Bool) in
-            if let slot = run.scheduledAt,
-               let existing = try RunRecord.filter(Column("pipeline") == run.pipeline && Column("scheduledAt") == slot).fetchOne(db) {
-                return (existing, false)
+        let result = try writeNow { db in try Self.insertUnlessTaken(run, db) }
+        return (result.run, result.created)
+    }
+
+    // The rows a run writes before and after every step go through cached statements with
+    // dates formatted by `DatabaseDate`: GRDB's record machinery (a dictionary per row, a
+    // `DateFormatter` per date, an existence check per update) cost several times the SQL.
+
+    static func insertUnlessTaken(_ run: RunRecord, _ db: Database) throws -> RunRecordInsertion {
+        if let slot = run.scheduledAt {
+            let find = try db.cachedStatement(sql: "SELECT * FROM run WHERE pipeline = ? AND scheduledAt = ?")
+            if let existing = try RunRecord.fetchOne(find, arguments: [run.pipeline, DatabaseDate.text(slot)]) {
+                return RunRecordInsertion(run: existing, created: false)
             }
-            var inserted = run
-            try inserted.insert(db)
-            return (inserted, true)
         }
-        return (result.0, result.1)
+        let insert = try db.cachedStatement(sql: "INSERT INTO run (\(RunRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        try insert.execute(arguments: run.arguments)
+        var inserted = run
+        inserted.id = db.lastInsertedRowID
+        return RunRecordInsertion(run: inserted, created: true)
+    }
+
+    static func update(_ run: RunRecord, _ db: Database) throws {
+        guard let id = run.id else { throw StoreError(.notFound, "run without id does not exist") }
+        let update = try db.cachedStatement(sql: """
+            UPDATE run SET pipeline = ?, versionID = ?, scheduledAt = ?, trigger = ?, state = ?, parameters = ?, createdAt = ?,
+              startedAt = ?, finishedAt = ?, reason = ?, retryOf = ?, ownerPid = ?, ownerStartTime = ? WHERE id = ?
+            """)
+        var arguments = run.arguments
+        arguments += [id]
+        try update.execute(arguments: arguments)
+        if db.changesCount == 0 { throw StoreError(.notFound, "run \(id) does not exist") }
+    }
+
+    static func update(_ attempt: TaskAttemptRecord, _ db: Database) throws {
+        guard let id = attempt.id else { throw StoreError(.notFound, "attempt without id does not exist") }
+        let update = try db.cachedStatement(sql: """
+            UPDATE task_attempt SET runID = ?, taskID = ?, attempt = ?, state = ?, startedAt = ?, finishedAt = ?, exitCode = ?,
+              signal = ?, reason = ?, outputs = ?, logPath = ?, pid = ?, processStartTime = ?, cacheKey = ? WHERE id = ?
+            """)
+        var arguments = attempt.arguments
+        arguments += [id]
+        try update.execute(arguments: arguments)
+        if db.changesCount == 0 { throw StoreError(.notFound, "attempt \(id) does not exist") }
+    }
+
+    // MARK: The daemon
+
+    public func createRuns(_ runs: [RunRecord]) async throws(StoreError) -> [(run: RunRecord, created: Bool)] {
+        let results = try await write { db -> [RunRecordInsertion] in
+            try runs.map { run in try Self.insertUnlessTaken(run, db) }
+        }
+        return results.map { ($0.run, $0.created) }
+    }
+
+    public func lastSlots() async throws(StoreError) -> [String: Date] {
+        try await read { db in
+            var slots: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, MAX(scheduledAt) AS slot FROM run WHERE scheduledAt IS NOT NULL GROUP BY pipeline") {
+                if let slot: Date = row["slot"] { slots[row["pipeline"]] = slot }
+            }
+            return slots
+        }
+    }
+
+    public func runs(inStates states: [RunRecord.State]) async throws(StoreError) -> [RunRecord] {
+        try await read { db in
+            try RunRecord.filter(states.map(\.rawValue).contains(Column("state"))).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    public func pruneRuns(of pipeline: String, keep: Int) async throws(StoreError) -> [RunRecord] {
+        try await write { db in
+            let doomed = try RunRecord.fetchAll(db, sql: """
+                SELECT * FROM run WHERE pipeline = ? AND state NOT IN ('queued', 'running')
+                  AND id NOT IN (SELECT id FROM run WHERE pipeline = ? ORDER BY id DESC LIMIT ?)
+                """, arguments: [pipeline, pipeline, max(0, keep)])
+            guard !doomed.isEmpty else { return [] }
+            let ids = doomed.compactMap(\.id)
+            // A run that a kept run resumes keeps its link readable as "a pruned run".
+            try db.execute(sql: "UPDATE run SET retryOf = NULL WHERE retryOf IN (\(Self.placeholders(ids.count)))", arguments: StatementArguments(ids))
+            try db.execute(sql: "DELETE FROM run WHERE id IN (\(Self.placeholders(ids.count)))", arguments: StatementArguments(ids))
+            return doomed
+        }
+    }
+
+    public func overrides() async throws(StoreError) -> [PipelineOverride] {
+        try await read { db in try PipelineOverride.order(Column("pipeline")).fetchAll(db) }
+    }
+
+    public func setOverride(pipeline: String, _ override: PipelineOverride?, event: AuditEvent) async throws(StoreError) {
+        try await write { db in
+            if let override {
+                try override.save(db)
+            } else {
+                _ = try PipelineOverride.deleteOne(db, key: pipeline)
+            }
+            var event = event
+            try event.insert(db)
+        }
+    }
+
+    public func daemon() async throws(StoreError) -> DaemonRecord? {
+        try await read { db in try DaemonRecord.fetchOne(db, key: 1) }
+    }
+
+    public func saveDaemon(_ record: DaemonRecord) async throws(StoreError) {
+        try await write { db in try record.save(db) }
     }
 
     @discardableResult
@@ -361,6 +461,28 @@ public final class SQLiteStore: StateStore {
         return try result.get()
     }
 
+    /// A write on the calling thread, for the small rows a run writes before and after each
+    /// step (a run, an attempt): when the writer is idle, GRDB runs it right here, so the
+    /// write costs its SQL and no thread hand-offs (two per write, which were most of a
+    /// one-task run's bookkeeping). Waiting for a busy writer blocks the calling thread, so
+    /// large writes (`apply`) stay on the asynchronous path.
+    private func writeNow<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
+    /// A small read on the calling thread (one run, one cache lookup), for the same reason.
+    private func readNow<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw Self.storeError(error, path: path)
+        }
+    }
+
     static func storeError(_ error: any Error, path: String) -> StoreError {
         if let error = error as? StoreError { return error }
         return StoreError(.database, "\(path): \(describe(error))")
@@ -372,4 +494,10 @@ public final class SQLiteStore: StateStore {
         }
         return "\(error)"
     }
+}
+
+/// A `createRuns` result row, `Sendable` across the writer queue.
+struct RunRecordInsertion: Sendable {
+    var run: RunRecord
+    var created: Bool
 }

@@ -59,6 +59,9 @@ public protocol StateStore: Sendable {
     /// result: ending a run must see a cancel request recorded a moment before, never
     /// overwrite it.
     func updateRun(id: Int64, _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord
+    /// The same, saving these attempts' results (by id) in the same transaction: a run's last
+    /// task and the run's end are one write.
+    func updateRun(id: Int64, saving attempts: [TaskAttemptRecord], _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord
 
     /// Records an attempt before its process starts, and returns it with its id.
     func insertAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) -> TaskAttemptRecord
@@ -69,4 +72,29 @@ public protocol StateStore: Sendable {
     /// The newest successful attempt of `taskID` in `pipeline` with this cache key that
     /// finished at or after `since`: a cache hit.
     func cachedAttempt(pipeline: String, taskID: String, cacheKey: String, since: Date) async throws(StoreError) -> TaskAttemptRecord?
+
+    // MARK: The daemon
+
+    /// Inserts many runs in one transaction, each unless its slot is taken (as `createRun`):
+    /// a thousand pipelines sharing a fire instant get their run records in one commit.
+    func createRuns(_ runs: [RunRecord]) async throws(StoreError) -> [(run: RunRecord, created: Bool)]
+    /// The newest slot recorded for each pipeline (any state, missed and skipped included):
+    /// where the scheduler picks up after a restart.
+    func lastSlots() async throws(StoreError) -> [String: Date]
+    /// Runs in these states, oldest first.
+    func runs(inStates states: [RunRecord.State]) async throws(StoreError) -> [RunRecord]
+    /// Deletes a pipeline's finished runs beyond its newest `keep` (their attempts go with
+    /// them) and returns the deleted runs, so their logs can be removed too.
+    func pruneRuns(of pipeline: String, keep: Int) async throws(StoreError) -> [RunRecord]
+
+    /// Every operator suspension.
+    func overrides() async throws(StoreError) -> [PipelineOverride]
+    /// Suspends (an override) or resumes (nil) a pipeline and records the audit event, in
+    /// one transaction.
+    func setOverride(pipeline: String, _ override: PipelineOverride?, event: AuditEvent) async throws(StoreError)
+
+    /// The daemon's status row; nil when no daemon ever ran on this store.
+    func daemon() async throws(StoreError) -> DaemonRecord?
+    /// Saves the daemon's status row.
+    func saveDaemon(_ record: DaemonRecord) async throws(StoreError)
 }

@@ -20,6 +20,7 @@ struct Baton: AsyncParsableCommand {
             ValidateCommand.self,
             PlanCommand.self,
             ReconcileCommand.self,
+            ServeCommand.self,
             StatusCommand.self,
             HistoryCommand.self,
             AuditCommand.self,
@@ -28,6 +29,9 @@ struct Baton: AsyncParsableCommand {
             LogsCommand.self,
             CancelCommand.self,
             RetryCommand.self,
+            TriggerCommand.self,
+            SuspendCommand.self,
+            ResumeCommand.self,
             SchemaCommand.self,
             ScheduleCommand.self,
         ]

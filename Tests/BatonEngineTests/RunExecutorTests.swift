@@ -36,7 +36,7 @@ import Testing
                 taskSpecs: TaskSpecs.canonical(fromSpec: spec), parameters: try RunParameters.resolve(pipeline.parameters, given: parameters))
         }
 
-        func workspace(_ result: RunResult) -> String { temp.sub("state") + "/runs/\(result.run.id!)/workspace" }
+        func workspace(_ result: RunResult) -> String { temp.sub("state") + "/runs/\(result.run.id!)" }
 
         func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
     }

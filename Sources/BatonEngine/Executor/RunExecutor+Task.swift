@@ -4,7 +4,10 @@ import Foundation
 
 extension RunExecutor {
     /// One task: a cache hit, or attempts until one succeeds or the retries run out.
-    func runTask(_ task: PipelineTask, context: RunContext, upstream: [String: [String: String]]) async throws -> TaskResult {
+    ///
+    /// The last attempt's record comes back unwritten in `FinishedTask.unsaved`: the DAG
+    /// loop writes it before starting anything that depends on it, or with the run's end.
+    func runTask(_ task: PipelineTask, context: RunContext, upstream: [String: [String: String]], firstAttempt: Int = 1) async throws -> FinishedTask {
         let request = context.request
         let settings = task.settings.inheriting(from: request.pipeline.defaults)
         var cacheKey: String?
@@ -14,7 +17,7 @@ extension RunExecutor {
                     pipeline: request.pipeline.name, taskSpec: request.taskSpecs[task.id] ?? "", cache: cache,
                     treeRoot: request.treeRoot, parameters: request.parameters)
             } catch {
-                return try await finishWithoutProcess(task, context: context, state: .failed, reason: "cache key: \(error.message)")
+                return FinishedTask(result: try await finishWithoutProcess(task, context: context, state: .failed, reason: "cache key: \(error.message)"))
             }
             let since = cache.ttl.map { now().addingTimeInterval(-$0.seconds) } ?? .distantPast
             if let key = cacheKey, let hit = try await store.cachedAttempt(pipeline: request.pipeline.name, taskID: task.id, cacheKey: key, since: since) {
@@ -22,15 +25,17 @@ extension RunExecutor {
                 _ = try await store.insertAttempt(TaskAttemptRecord(
                     runID: context.runID, taskID: task.id, attempt: 0, state: TaskState.cached.rawValue, finishedAt: now(),
                     reason: reason, outputs: hit.outputs, logPath: hit.logPath, cacheKey: key))
-                return TaskResult(id: task.id, state: .cached, outputs: hit.outputs, reason: reason)
+                return FinishedTask(result: TaskResult(id: task.id, state: .cached, outputs: hit.outputs, reason: reason))
             }
         }
 
         let attempts = (settings.retries ?? 0) + 1
         var result = TaskResult(id: task.id, state: .failed)
-        for attempt in 1...attempts {
-            if attempt > 1 {
-                try? await Task.sleep(for: RunRules.retryDelay(beforeAttempt: attempt, settings: settings, jitter: jitter()))
+        var unsaved: TaskAttemptRecord?
+        var delay: Duration?
+        for attempt in max(1, firstAttempt)...max(attempts, firstAttempt) {
+            if let delay {
+                try? await Task.sleep(for: delay)
             }
             if Task.isCancelled {
                 result.state = .cancelled
@@ -39,23 +44,41 @@ extension RunExecutor {
             }
             await workers.acquire()
             let retryable: Bool
-            (result, retryable) = try await runAttempt(task, attempt: attempt, settings: settings, cacheKey: cacheKey, context: context, upstream: upstream)
-            await workers.release()
+            let record: TaskAttemptRecord
+            do {
+                (result, record, retryable) = try await runAttempt(task, attempt: attempt, settings: settings, cacheKey: cacheKey, context: context, upstream: upstream)
+            } catch {
+                workers.release()
+                throw error
+            }
+            workers.release()
             result.attempts = attempt
-            if !retryable { break }
+            unsaved = record
+            guard retryable, attempt < attempts else { break }
+            // Written before the retry is announced, so an alert never reports an attempt the
+            // store does not have.
+            try await store.updateAttempt(record)
+            unsaved = nil
+            let wait = RunRules.retryDelay(beforeAttempt: attempt + 1, settings: settings, jitter: jitter())
+            delay = wait
+            progress(ProgressEvent(runID: context.runID, task: task.id, kind: .retrying(failed: result, delay: wait)))
         }
-        return result
+        return FinishedTask(result: result, unsaved: unsaved)
     }
 
     /// One attempt, recorded before it starts and after it ends, and whether another attempt
     /// could change anything: not after a success or a cancellation, nor when a secret is
     /// missing or refused (a person must act first).
-    private func runAttempt(_ task: PipelineTask, attempt: Int, settings: TaskSettings, cacheKey: String?, context: RunContext, upstream: [String: [String: String]]) async throws -> (TaskResult, retryable: Bool) {
+    ///
+    /// The result is recorded in the returned attempt record but not written; the caller
+    /// writes it (see `runTask`).
+    private func runAttempt(_ task: PipelineTask, attempt: Int, settings: TaskSettings, cacheKey: String?, context: RunContext, upstream: [String: [String: String]]) async throws -> (TaskResult, TaskAttemptRecord, retryable: Bool) {
         let request = context.request
         // Beside the workspace, no folder per task: creating directories cost more than the
         // rest of a one-task run's bookkeeping. The process runner creates the log itself.
-        let logPath = "\(runDirectory(context.runID))/\(task.id).\(attempt).log"
-        let outputPath = "\(runDirectory(context.runID))/\(task.id).\(attempt).out"
+        let base = attemptPath(context.runID, task.id, attempt)
+        let logPath = base + ".log"
+        let outputPath = base + ".out"
         let started = now()
         var record = try await store.insertAttempt(TaskAttemptRecord(
             runID: context.runID, taskID: task.id, attempt: attempt, state: TaskState.running.rawValue, startedAt: started,
@@ -137,8 +160,7 @@ extension RunExecutor {
         record.finishedAt = result.finishedAt
         record.reason = result.reason
         record.outputs = result.outputs
-        try await store.updateAttempt(record)
-        return (result, !secretFailed && result.state != .succeeded && result.state != .cancelled)
+        return (result, record, !secretFailed && result.state != .succeeded && result.state != .cancelled)
     }
 
     private func finishWithoutProcess(_ task: PipelineTask, context: RunContext, state: TaskState, reason: String) async throws -> TaskResult {

@@ -24,6 +24,10 @@ public struct RunRequest: Sendable {
     /// For `baton retry`: the failed run and its attempts. Its succeeded tasks keep their
     /// results; the rest run again.
     public var resume: (run: RunRecord, attempts: [TaskAttemptRecord])?
+    /// For a run the daemon takes up again after a crash: the attempts this same run already
+    /// recorded. Tasks that finished keep their results; a task whose last attempt was
+    /// interrupted gets its next attempt if its retries allow, and otherwise stays failed.
+    public var continuing: [TaskAttemptRecord] = []
 
     public init(pipeline: Pipeline, versionID: Int64?, commit: String, treeRoot: String, taskSpecs: [String: String] = [:], parameters: [String: String] = [:], scheduledAt: Date? = nil, trigger: String = "manual", resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil) {
         self.pipeline = pipeline
@@ -42,12 +46,19 @@ public struct RunRequest: Sendable {
 public struct RunResult: Sendable {
     public var run: RunRecord
     public var tasks: [TaskResult]
+
+    public init(run: RunRecord, tasks: [TaskResult]) {
+        self.run = run
+        self.tasks = tasks
+    }
 }
 
 /// Something a person watching a run wants to see as it happens.
 public struct ProgressEvent: Sendable {
     public enum Kind: Sendable {
         case started(attempt: Int)
+        /// An attempt failed and another follows after `delay` (the `retry` alert).
+        case retrying(failed: TaskResult, delay: Duration)
         case finished(TaskResult)
     }
 

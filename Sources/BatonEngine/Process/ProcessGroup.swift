@@ -12,7 +12,10 @@ enum ProcessGroup {
     /// Members of `group` that have not exited. Zombies whose parent is us (Baton running as
     /// a subreaper or as PID 1 in a container inherits orphans) are reaped on the way, since
     /// nobody else will.
-    static func runningMembers(of group: pid_t) -> [pid_t] {
+    static func runningMembers(of group: pid_t) -> [pid_t] { running(where: { $0.processGroup == group }) }
+
+    /// Every process that has not exited and matches `filter`.
+    static func running(where filter: (ProcStat) -> Bool) -> [pid_t] {
         guard let directory = opendir("/proc") else { return [] }
         defer { closedir(directory) }
         let me = getpid()
@@ -27,7 +30,7 @@ enum ProcessGroup {
                 }
                 return value
             }
-            guard pid > 0, let stat = ProcStat.read(pid), stat.processGroup == group else { continue }
+            guard pid > 0, let stat = ProcStat.read(pid), filter(stat) else { continue }
             if stat.hasExited {
                 if stat.parent == me { _ = waitpid(pid, nil, WNOHANG) }
                 continue

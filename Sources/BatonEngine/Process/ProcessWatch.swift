@@ -52,7 +52,7 @@ final class ProcessWatch: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in
+        WatcherThreads.shared.run { [self] in
             let outcome = watch()
             let continuation = shared.withLock { shared in
                 shared.cancelWritable = false
@@ -64,9 +64,6 @@ final class ProcessWatch: @unchecked Sendable {
             close(cancelRead)
             continuation?.resume(returning: outcome)
         }
-        // The loop needs little stack; a small one keeps a fan-out of hundreds cheap.
-        thread.stackSize = 256 * 1024
-        thread.start()
     }
 
     /// Returns once the process has exited and its group is gone.

@@ -25,8 +25,13 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
     public var reason: String?
     /// The failed run this one resumes (`baton retry`).
     public var retryOf: Int64?
+    /// The process executing the run (pid and start time): a run left `running` by a process
+    /// that is gone was interrupted, one whose process still runs (a `baton run` in another
+    /// terminal) is not the daemon's to settle.
+    public var ownerPid: Int?
+    public var ownerStartTime: Int64?
 
-    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil) {
+    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil) {
         self.id = id
         self.pipeline = pipeline
         self.versionID = versionID
@@ -39,6 +44,8 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         self.finishedAt = finishedAt
         self.reason = reason
         self.retryOf = retryOf
+        self.ownerPid = ownerPid
+        self.ownerStartTime = ownerStartTime
     }
 
     /// Whether the run has ended, whatever way.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonDaemon
 import BatonEngine
 import BatonStore
 import Foundation
@@ -40,9 +41,12 @@ struct CancelCommand: AsyncParsableCommand {
                 try await store.updateRun(run)
                 var signalled = 0
                 for attempt in try await store.attempts(ofRun: runID) where attempt.state == TaskState.running.rawValue {
-                    guard let pid = attempt.pid, ProcessIdentity.matches(pid: pid_t(pid), startTime: attempt.processStartTime) else { continue }
+                    guard let pid = attempt.pid, let start = attempt.processStartTime,
+                          ProcessIdentity(pid: pid_t(pid), startTime: start).isAlive else { continue }
                     if kill(-pid_t(pid), SIGTERM) == 0 { signalled += 1 }
                 }
+                // A daemon running the run cancels it itself, its processes included.
+                DaemonControl.notify(stateDirectory: options.stateDirectory)
                 print("run \(runID): cancel requested\(signalled > 0 ? "; stopped \(signalled) running task\(signalled == 1 ? "" : "s")" : "")")
             } catch let failure as CommandFailure {
                 throw failure
@@ -55,14 +59,3 @@ struct CancelCommand: AsyncParsableCommand {
 
 /// Whether a recorded process is still the same process: the pid alone could have been
 /// reused since.
-enum ProcessIdentity {
-    static func matches(pid: pid_t, startTime: Int64?) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")")
-        else { return false }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        // Field 22 of the file is the start time; fields here start at field 3.
-        guard let startTime, fields.count > 19, let actual = Int64(fields[19]) else { return startTime == nil }
-        return actual == startTime
-    }
-}

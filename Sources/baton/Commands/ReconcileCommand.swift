@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonDaemon
 import BatonGit
 import BatonReconciler
 import BatonStore
@@ -34,7 +35,9 @@ struct ReconcileCommand: AsyncParsableCommand {
             its current branch, and the manifests are read from its `manifests` folder. A \
             commit that removes every manifest while pipelines are live is rejected \
             (empty-source) unless --allow-empty says it is meant. The continuous loop is \
-            `baton serve` (not built yet); --once is required for now.
+            `baton serve`; with a daemon running, --now asks it for a pass at once and \
+            prints what that pass did (--once beside a running daemon works too: the two \
+            never apply the same commit twice).
 
             Exit status: 0 when the commit was applied or changed nothing, 1 when it was \
             rejected or the state store failed, 2 for a usage error, 3 when the source could \
@@ -43,8 +46,11 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     @OptionGroup var options: SourceOptions
 
-    @Flag(name: .long, help: "Run one pass and exit (required until `baton serve` exists).")
+    @Flag(name: .long, help: "Run one pass here and exit.")
     var once = false
+
+    @Flag(name: .long, help: "Ask the running `baton serve` for a pass now, wait for it and print it.")
+    var now = false
 
     @Flag(name: .long, help: "Apply a commit with no manifests even though it retires every live pipeline.")
     var allowEmpty = false
@@ -53,17 +59,39 @@ struct ReconcileCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        guard once else {
-            throw ValidationError("pass --once: `baton reconcile` runs a single pass for now; the continuous loop will be `baton serve`, which is not built yet")
+        guard once != now else {
+            throw ValidationError(once ? "pass --once or --now, not both" : "pass --once (one pass here) or --now (ask the running `baton serve` for a pass); the continuous loop is `baton serve`")
         }
     }
 
     func run() async throws {
         try await reportingFailures(json: json) {
+            if now {
+                try await askDaemon()
+                return
+            }
             let report = try await reconcile()
             print(json ? JSONOut.render(report.json()) : report.text(), terminator: "")
             if report.report.outcome == .rejected { throw ExitCode(1) }
         }
+    }
+
+    /// `--now`: the daemon runs the pass; this prints what its status row says of it.
+    func askDaemon() async throws {
+        let store = try options.stateOptions.existingStore()
+        let record: DaemonRecord
+        do { record = try await DaemonControl.reconcileNow(stateDirectory: options.stateDirectory, store: store) } catch {
+            throw CommandFailure(error.message, code: error.code.rawValue)
+        }
+        if let error = record.sourceError {
+            throw CommandFailure(error, exitCode: 3, code: "fetch-failed", transient: true)
+        }
+        if json {
+            print(record.lastReconcileJSON ?? "{}")
+        } else {
+            print(record.lastReconcileSummary ?? "reconcile: done")
+        }
+        if let text = record.lastReconcileJSON, text.contains("\"outcome\":\"rejected\"") || text.contains("\"outcome\": \"rejected\"") { throw ExitCode(1) }
     }
 
     /// The pass, with the commit live after it.

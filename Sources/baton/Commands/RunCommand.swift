@@ -135,6 +135,8 @@ enum RunProgress {
         switch event.kind {
         case .started(let attempt):
             line = "  \(event.task): started\(attempt > 1 ? " (attempt \(attempt))" : "")"
+        case .retrying(let failed, let delay):
+            line = "  \(event.task): attempt \(failed.attempts) \(failed.state.rawValue)\(failed.reason.map { " (\($0))" } ?? ""); retrying in \(RunReport.duration(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18))"
         case .finished(let result):
             var text = "  \(event.task): \(result.state.rawValue)"
             if let started = result.startedAt, let finished = result.finishedAt {

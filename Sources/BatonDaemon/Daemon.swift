@@ -1,0 +1,184 @@
+import BatonEngine
+import BatonGit
+import BatonManifest
+import BatonReconciler
+import BatonStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// How `baton serve` is set up; every field has a flag and an environment variable.
+public struct DaemonConfiguration: Sendable {
+    public var stateDirectory: String
+    public var source: GitSource
+    public var credentials: GitCredentials
+    /// Between reconcile passes.
+    public var interval: TimeInterval
+    /// Tasks running at once across every run.
+    public var workers: Int
+    /// How long a stop waits for running tasks before terminating them.
+    public var grace: Duration
+    /// Before the first webhook retry (doubling after).
+    public var alertRetryDelay: Duration
+    /// How a pass is written in the status row (the CLI's own formatting).
+    public var describe: @Sendable (ReconcileReport) -> (text: String, json: String)
+
+    public init(stateDirectory: String, source: GitSource, credentials: GitCredentials, interval: TimeInterval = 60, workers: Int = 4,
+                grace: Duration = .seconds(30), alertRetryDelay: Duration = .seconds(1),
+                describe: @escaping @Sendable (ReconcileReport) -> (text: String, json: String)) {
+        self.stateDirectory = stateDirectory
+        self.source = source
+        self.credentials = credentials
+        self.interval = interval
+        self.workers = workers
+        self.grace = grace
+        self.alertRetryDelay = alertRetryDelay
+        self.describe = describe
+    }
+}
+
+/// The long-lived process: follows the Git repository, runs every live pipeline on time,
+/// exactly once per slot, through restarts and crashes.
+///
+/// Its life, in order: trap the signals it answers (before anything can send them); take the
+/// state directory's lock (one daemon per directory); settle what a previous process left
+/// unfinished (`RunRecovery`); load the schedule from the store, so slots missed while it
+/// was down follow their `missed` policy under the revision that was live; then run three
+/// loops side by side — the scheduler, the reconcile loop, and the signal handler — until a
+/// graceful shutdown (SIGTERM or SIGINT through swift-service-lifecycle), after which it
+/// lets running tasks finish for the grace period, terminates the rest, records every state,
+/// and returns.
+///
+/// Signals: SIGHUP runs a reconcile pass now; SIGUSR1 means "look at the store": the CLI left
+/// a queued run (`trigger`), a cancel request (`cancel`) or a suspension (`suspend`,
+/// `resume`) there. The store is the mailbox, so nothing is lost if the daemon is busy.
+public final class Daemon: Service {
+    let configuration: DaemonConfiguration
+    let logger: Logger
+    /// Set once the daemon accepts signals and has loaded its schedule (for tests and
+    /// embedders that wait for it).
+    let ready: @Sendable () -> Void
+
+    public init(configuration: DaemonConfiguration, logger: Logger, ready: @escaping @Sendable () -> Void = {}) {
+        self.configuration = configuration
+        self.logger = logger
+        self.ready = ready
+    }
+
+    public func run() async throws {
+        let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
+        let state = configuration.stateDirectory
+        let lock = try DaemonLock(stateDirectory: state)
+        defer { withExtendedLifetime(lock) {} }
+        let store: SQLiteStore
+        do { store = try SQLiteStore(stateDirectory: state) } catch { throw DaemonError(.io, error.message) }
+
+        let me = ProcessIdentity.current
+        var record = DaemonRecord(pid: Int(me.pid), processStartTime: me.startTime, startedAt: Date(), interval: configuration.interval)
+        if let previous = try? await store.daemon() {
+            record.reconcileCount = previous.reconcileCount
+            if previous.stoppedAt == nil, previous.pid != record.pid {
+                logger.warning("the previous daemon did not stop cleanly; settling its runs", metadata: ["pid": "\(previous.pid)"])
+            }
+        }
+        try await store.saveDaemon(record)
+
+        let relay = ProgressRelay()
+        let executor = RunExecutor(store: store, stateDirectory: state, workers: configuration.workers, progress: { event in relay.forward(event) })
+        let requests = VersionRequests(store: store, stateDirectory: state)
+        let alertLogger = logger
+        let notifier = AlertNotifier(logDirectory: "\(state)/alerts", retryDelay: configuration.alertRetryDelay) { failure in
+            alertLogger.warning("alert not delivered", metadata: [
+                "pipeline": "\(failure.event.pipeline)", "event": "\(failure.event.event.rawValue)", "target": "\(failure.target)", "error": "\(failure.message)",
+            ])
+        }
+        try? FileManager.default.createDirectory(atPath: "\(state)/alerts", withIntermediateDirectories: true)
+        let supervisor = RunSupervisor(store: store, executor: executor, requests: requests, notifier: notifier, logger: logger)
+        relay.supervisor = supervisor
+        let scheduler = Scheduler(store: store, requests: requests, supervisor: supervisor, logger: logger)
+
+        let settled = try await RunRecovery.settle(store: store, logger: logger)
+        if settled.interruptedAttempts > 0 || settled.terminatedProcesses > 0 {
+            logger.warning("recovered after a crash", metadata: [
+                "interruptedAttempts": "\(settled.interruptedAttempts)", "terminatedProcesses": "\(settled.terminatedProcesses)",
+            ])
+        }
+        try await scheduler.reload()
+        await supervisor.adopt(settled.runs, continuing: settled.attempts)
+
+        let reconciler = Reconciler(store: store, source: configuration.source)
+        let loop = ReconcileLoop(
+            reconciler: reconciler, mirror: GitMirror(stateDirectory: state), credentials: configuration.credentials, store: store,
+            interval: configuration.interval, record: record, logger: logger, describe: configuration.describe,
+            applied: { try? await scheduler.reload() })
+        let scheduled = await scheduler.count
+        logger.info("baton serve started", metadata: [
+            "pid": "\(me.pid)", "state": "\(state)", "source": "\(configuration.source)", "scheduled": "\(scheduled)",
+            "interval": "\(configuration.interval)s", "workers": "\(configuration.workers)",
+        ])
+
+        let stop = Wakeup()
+        ready()
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await scheduler.run() }
+                group.addTask { await loop.run() }
+                group.addTask {
+                    for await signal in signals {
+                        switch signal {
+                        case .sighup:
+                            self.logger.info("SIGHUP: reconciling now")
+                            loop.now()
+                        default:
+                            await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, logger: self.logger)
+                        }
+                    }
+                }
+                await stop.sleep(until: nil)
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            stop.poke()
+        }
+
+        logger.info("stopping: no new runs; waiting for running tasks", metadata: ["grace": "\(configuration.grace)"])
+        await supervisor.shutdown(grace: configuration.grace)
+        var final = (try? await store.daemon()) ?? record
+        final.stoppedAt = Date()
+        final.nextReconcileAt = nil
+        try? await store.saveDaemon(final)
+        logger.info("baton serve stopped")
+    }
+
+    /// SIGUSR1: suspensions, queued runs and cancel requests the CLI left in the store.
+    static func checkMailbox(store: any StateStore, scheduler: Scheduler, supervisor: RunSupervisor, logger: Logger) async {
+        do {
+            try await scheduler.reload()
+            let open = try await store.runs(inStates: [.queued, .running])
+            let cancels = Set(open.filter { $0.state == .running && $0.reason?.hasPrefix(RunExecutor.cancelPrefix) == true }.compactMap(\.id))
+            await supervisor.cancelRequested(cancels)
+            let me = ProcessIdentity.current
+            let queued = open.filter { $0.state == .queued && ($0.ownerPid == nil || $0.ownerPid == Int(me.pid)) }
+            await supervisor.adopt(queued)
+        } catch {
+            logger.error("cannot read the store's requests", metadata: ["error": "\(error.message)"])
+        }
+    }
+}
+
+/// Hands the executor's progress events to the supervisor, which exists only after the
+/// executor does.
+final class ProgressRelay: @unchecked Sendable {
+    private let lock = NSLock()
+    private weak var _supervisor: RunSupervisor?
+    var supervisor: RunSupervisor? {
+        get { lock.withLock { _supervisor } }
+        set { lock.withLock { _supervisor = newValue } }
+    }
+
+    func forward(_ event: ProgressEvent) {
+        guard case .retrying(let failed, _) = event.kind, let supervisor else { return }
+        supervisor.retrying(runID: event.runID, task: event.task, failed: failed)
+    }
+}

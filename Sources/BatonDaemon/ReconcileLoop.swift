@@ -1,0 +1,98 @@
+import BatonGit
+import BatonReconciler
+import BatonStore
+import Foundation
+import Logging
+
+/// The daemon's reconcile loop: one pass every interval (±5 % jitter, so many daemons on one
+/// remote spread out), at once on SIGHUP or `baton reconcile --now`, and backing off while
+/// the source fails (the interval doubled per failed pass, at most 10 intervals).
+///
+/// Whatever a pass ends in, what is live keeps running: a rejected commit applies nothing
+/// (decision 1) and a failing source changes nothing. After each pass the daemon's status
+/// row says what happened and when the next pass is due, for `baton status`.
+actor ReconcileLoop {
+    let reconciler: Reconciler
+    let mirror: GitMirror
+    let credentials: GitCredentials
+    let store: any StateStore
+    let interval: TimeInterval
+    let describe: @Sendable (ReconcileReport) -> (text: String, json: String)
+    let logger: Logger
+    /// Called after a pass applied a new revision, so the schedule follows.
+    let applied: @Sendable () async -> Void
+    let wakeup = Wakeup()
+    var record: DaemonRecord
+
+    init(reconciler: Reconciler, mirror: GitMirror, credentials: GitCredentials, store: any StateStore, interval: TimeInterval,
+         record: DaemonRecord, logger: Logger, describe: @escaping @Sendable (ReconcileReport) -> (text: String, json: String),
+         applied: @escaping @Sendable () async -> Void) {
+        self.reconciler = reconciler
+        self.mirror = mirror
+        self.credentials = credentials
+        self.store = store
+        self.interval = interval
+        self.record = record
+        self.logger = logger
+        self.describe = describe
+        self.applied = applied
+    }
+
+    /// The delay after a pass: the interval with jitter, or the back-off while the source
+    /// fails.
+    static func delay(interval: TimeInterval, failures: Int, jitter: Double) -> TimeInterval {
+        let factor = failures == 0 ? 1 : min(10, pow(2, Double(failures)))
+        return interval * factor * (1 + 0.05 * jitter)
+    }
+
+    func run() async {
+        while !Task.isCancelled {
+            await pass()
+            let delay = Self.delay(interval: interval, failures: record.sourceFailures, jitter: Double.random(in: -1...1))
+            record.nextReconcileAt = Date().addingTimeInterval(delay)
+            try? await store.saveDaemon(record)
+            await wakeup.sleep(until: record.nextReconcileAt)
+        }
+    }
+
+    /// Asks for a pass now (SIGHUP, `reconcile --now`).
+    nonisolated func now() { wakeup.poke() }
+
+    private func pass() async {
+        let started = ContinuousClock.now
+        do {
+            let report = try await reconciler.reconcile(mirror: mirror, credentials: credentials)
+            let rendered = describe(report)
+            if record.sourceFailures > 0 {
+                logger.notice("the source answers again", metadata: ["after": "\(record.sourceFailures) failed passes"])
+            }
+            record.sourceFailures = 0
+            record.sourceError = nil
+            record.lastReconcileSummary = rendered.text.split(separator: "\n").last.map(String.init) ?? rendered.text
+            record.lastReconcileJSON = rendered.json
+            let level: Logger.Level = report.outcome == .rejected ? .error : (report.alreadyJudged ? .debug : .info)
+            logger.log(level: level, "\(record.lastReconcileSummary ?? "reconcile")", metadata: [
+                "commit": "\(report.commit.id.prefix(12))", "outcome": "\(report.outcome.rawValue)",
+                "durationMs": "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)",
+            ])
+            if report.outcome == .rejected, !report.alreadyJudged {
+                for diagnostic in report.diagnostics where diagnostic.severity == .error {
+                    logger.error("\(diagnostic.formatted)")
+                }
+            }
+            if report.outcome != .rejected { await applied() }
+        } catch {
+            record.sourceFailures += 1
+            record.sourceError = error.description
+            record.lastReconcileSummary = "reconcile failed: \(error.description)"
+            record.lastReconcileJSON = nil
+            let wait = Self.delay(interval: interval, failures: record.sourceFailures, jitter: 0)
+            logger.error("reconcile failed; what is live keeps running", metadata: [
+                "error": "\(error.description)", "failures": "\(record.sourceFailures)", "nextInSeconds": "\(Int(wait))",
+            ])
+        }
+        record.reconcileCount += 1
+        record.lastReconcileAt = Date()
+        try? await store.saveDaemon(record)
+    }
+}

@@ -1,0 +1,390 @@
+import BatonEngine
+import BatonManifest
+import BatonStore
+import Foundation
+import Logging
+
+/// Starts the daemon's runs and follows them to their end: the concurrency policies, the
+/// queue of catch-up runs, alerts (`failure`, `success`, `retry`, `missed`, `late`),
+/// `keepRuns` pruning, cancel requests and the graceful stop.
+///
+/// An actor: the scheduler, the signal handler and finishing runs all change which runs are
+/// active, and each decision ("is a run of this pipeline active?") must see the others.
+public actor RunSupervisor {
+    struct Active {
+        var task: Task<Void, Never>
+        var pipeline: String
+        var late: Task<Void, Never>?
+    }
+
+    let store: any StateStore
+    let executor: RunExecutor
+    let requests: VersionRequests
+    let notifier: AlertNotifier
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    private var active: [Int64: Active] = [:]
+    /// Runs waiting for their pipeline's active run to end (catch-up under `forbid`).
+    private var waiting: [String: [RunRecord]] = [:]
+    private var stopping = false
+
+    public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.executor = executor
+        self.requests = requests
+        self.notifier = notifier
+        self.logger = logger
+        self.now = now
+    }
+
+    /// How many runs are executing.
+    public var activeCount: Int { active.count }
+    func isActive(_ runID: Int64) -> Bool { active[runID] != nil }
+
+    // MARK: Slots
+
+    /// Records what the due slots become, in one transaction (missed, skipped, queued and
+    /// started runs alike), then starts the runs to start.
+    public func fire(_ due: [DueSlots]) async {
+        guard !stopping, !due.isEmpty else { return }
+        let time = now()
+        let me = ProcessIdentity.current
+        var records: [RunRecord] = []
+        var alerts: [(DueSlots, Date, String)] = []
+        for slots in due {
+            let pipeline = slots.pipeline
+            let decision = slots.decision
+            if decision.overflow > 0 {
+                logger.warning("slots missed beyond the most recorded at once", metadata: ["pipeline": "\(pipeline.name)", "unrecorded": "\(decision.overflow)"])
+            }
+            if decision.beyondCatchUp > 0 {
+                logger.warning("missed: all catches up on the newest \(SlotPlanner.maxCatchUp) slots only; the older ones are recorded as missed", metadata: ["pipeline": "\(pipeline.name)", "notStarted": "\(decision.beyondCatchUp)"])
+            }
+            for missed in decision.missed {
+                records.append(RunRecord(
+                    pipeline: pipeline.name, versionID: pipeline.versionID, scheduledAt: missed.slot, trigger: "schedule", state: .missed,
+                    createdAt: time, finishedAt: time, reason: missed.reason))
+                alerts.append((slots, missed.slot, missed.reason))
+            }
+            var busy = !(runIDs(of: pipeline.name).isEmpty && (waiting[pipeline.name] ?? []).isEmpty)
+            for (index, slot) in decision.start.enumerated() {
+                let isOnTime = decision.onTime && index == decision.start.count - 1
+                var record = RunRecord(
+                    pipeline: pipeline.name, versionID: pipeline.versionID, scheduledAt: slot, trigger: "schedule", state: .running,
+                    createdAt: time, startedAt: time, ownerPid: Int(me.pid), ownerStartTime: me.startTime)
+                switch pipeline.schedule.concurrency {
+                case .allow:
+                    break
+                case .forbid, .replace:
+                    if isOnTime, pipeline.schedule.concurrency == .forbid, busy {
+                        let holders = runIDs(of: pipeline.name).map(String.init).joined(separator: ", ")
+                        record.state = .skipped
+                        record.startedAt = nil
+                        record.finishedAt = time
+                        record.reason = "skipped: run \(holders.isEmpty ? "waiting" : holders) still active (concurrency: forbid)"
+                    } else if !isOnTime, busy {
+                        // Catch-up runs of one pipeline go one after another.
+                        record.state = .queued
+                        record.startedAt = nil
+                    }
+                }
+                if record.state == .running { busy = true }
+                records.append(record)
+            }
+        }
+
+        let stored: [(run: RunRecord, created: Bool)]
+        do {
+            stored = try await store.createRuns(records)
+        } catch {
+            logger.error("cannot record the runs of due slots", metadata: ["error": "\(error.message)"])
+            return
+        }
+        for (slots, slot, reason) in alerts {
+            let run = stored.first { $0.run.pipeline == slots.pipeline.name && $0.run.scheduledAt == slot }?.run
+            sendMissed(slots.pipeline, slot: slot, runID: run?.id, reason: reason)
+        }
+        for (run, created) in stored where created {
+            guard let id = run.id else { continue }
+            switch run.state {
+            case .running:
+                if let pipeline = due.first(where: { $0.pipeline.name == run.pipeline })?.pipeline, pipeline.schedule.concurrency == .replace {
+                    replaceActive(of: run.pipeline, by: run)
+                }
+                start(run, continuing: [])
+            case .queued:
+                waiting[run.pipeline, default: []].append(run)
+            case .skipped:
+                logger.info("slot skipped", metadata: ["pipeline": "\(run.pipeline)", "run": "\(id)", "reason": "\(run.reason ?? "")"])
+            default:
+                break
+            }
+        }
+    }
+
+    // MARK: Runs from the store
+
+    /// Starts queued runs (`baton trigger`, catch-up left queued by a crash) that no one
+    /// runs yet, and continues interrupted runs (see `RunRecovery`).
+    public func adopt(_ runs: [RunRecord], continuing: [Int64: [TaskAttemptRecord]] = [:]) {
+        guard !stopping else { return }
+        for run in runs {
+            guard let id = run.id, active[id] == nil else { continue }
+            if waiting[run.pipeline]?.contains(where: { $0.id == id }) == true { continue }
+            if run.state == .queued, run.trigger == "schedule", !runIDs(of: run.pipeline).isEmpty {
+                waiting[run.pipeline, default: []].append(run)
+                continue
+            }
+            start(run, continuing: continuing[id] ?? [])
+        }
+    }
+
+    /// Cancels the active runs that `baton cancel` asked to stop.
+    public func cancelRequested(_ runIDs: Set<Int64>) {
+        for id in runIDs {
+            guard let run = active[id] else { continue }
+            logger.info("cancelling on request", metadata: ["run": "\(id)", "pipeline": "\(run.pipeline)"])
+            run.task.cancel()
+        }
+    }
+
+    // MARK: Stopping
+
+    /// Starts nothing more; lets active runs finish for `grace`, then cancels them (their
+    /// processes get SIGTERM, then SIGKILL) and waits until every state is recorded.
+    public func shutdown(grace: Duration) async {
+        stopping = true
+        waiting.removeAll()
+        let tasks = active.values.map(\.task)
+        guard !tasks.isEmpty else { return }
+        logger.info("waiting for active runs to finish", metadata: ["runs": "\(tasks.count)", "grace": "\(grace)"])
+        let finished = await Self.wait(for: tasks, upTo: grace)
+        if !finished {
+            logger.warning("grace period over: cancelling active runs", metadata: ["runs": "\(active.count)"])
+            for run in active.values { run.task.cancel() }
+            for task in active.values.map(\.task) { await task.value }
+        }
+    }
+
+    private static func wait(for tasks: [Task<Void, Never>], upTo limit: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for task in tasks { await task.value }
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    // MARK: One run
+
+    private func runIDs(of pipeline: String) -> [Int64] {
+        active.filter { $0.value.pipeline == pipeline }.map(\.key).sorted()
+    }
+
+    private func replaceActive(of pipeline: String, by run: RunRecord) {
+        for (id, other) in active where other.pipeline == pipeline && id != run.id {
+            logger.info("replacing the active run (concurrency: replace)", metadata: ["pipeline": "\(pipeline)", "run": "\(id)", "by": "\(run.id ?? 0)"])
+            let reason = "\(RunExecutor.cancelPrefix): replaced by run \(run.id ?? 0) of the slot \(run.scheduledAt.map(RFC3339.utcString) ?? "")"
+            let store = self.store
+            Task {
+                _ = try? await store.updateRun(id: id) { stored in
+                    if !stored.isFinished { stored.reason = reason }
+                }
+                other.task.cancel()
+            }
+        }
+    }
+
+    private func start(_ run: RunRecord, continuing: [TaskAttemptRecord]) {
+        guard let id = run.id else { return }
+        let task = Task { await self.execute(run, continuing: continuing) }
+        active[id] = Active(task: task, pipeline: run.pipeline)
+    }
+
+    private func execute(_ run: RunRecord, continuing: [TaskAttemptRecord]) async {
+        guard let id = run.id else { return }
+        var context = AlertContext(pipeline: run.pipeline, runID: id, scheduledAt: run.scheduledAt)
+        do {
+            guard let versionID = run.versionID else {
+                throw DaemonError(.invalidRun, "run \(id) has no pipeline version to run")
+            }
+            let (version, pipeline) = try await requests.pipeline(versionID: versionID)
+            context.version = version
+            context.alerts = pipeline.alerts
+            var request = try await requests.request(
+                versionID: versionID, parameters: run.parameters, scheduledAt: run.scheduledAt,
+                trigger: run.trigger == "schedule" ? "schedule" : run.trigger, continuing: continuing)
+            if run.trigger != "schedule" { request.trigger = run.trigger }
+            context.treeRoot = request.treeRoot
+            armLateAlert(id, context: context)
+            logger.info("run started", metadata: ["pipeline": "\(run.pipeline)", "run": "\(id)", "slot": "\(run.scheduledAt.map(RFC3339.utcString) ?? "manual")"])
+            let result = try await executor.execute(request, run: run)
+            finished(result, context: context)
+        } catch {
+            let message = (error as? DaemonError)?.message ?? (error as? EngineError)?.message ?? (error as? StoreError)?.message ?? "\(error)"
+            logger.error("run could not run", metadata: ["pipeline": "\(run.pipeline)", "run": "\(id)", "error": "\(message)"])
+            let ended = try? await store.updateRun(id: id) { stored in
+                guard !stored.isFinished else { return }
+                stored.state = .failed
+                stored.reason = message
+                stored.finishedAt = Date()
+            }
+            if let ended { finished(RunResult(run: ended, tasks: []), context: context) }
+        }
+        await ended(id, pipeline: run.pipeline)
+    }
+
+    /// What an alert about one run needs to say and where a command alert runs.
+    struct AlertContext: Sendable {
+        var pipeline: String
+        var runID: Int64
+        var scheduledAt: Date?
+        var version: PipelineVersion?
+        var alerts: [Alert]?
+        var treeRoot: String?
+
+        func event(_ kind: Alert.Event, state: String, task: String? = nil, reason: String? = nil, logTail: [String] = []) -> AlertEvent {
+            AlertEvent(
+                event: kind, pipeline: pipeline, runID: runID, state: state, scheduledTime: scheduledAt, commit: version?.commit.id,
+                author: version.map { "\($0.commit.author.name) <\($0.commit.author.email)>" }, task: task, reason: reason, logTail: logTail)
+        }
+    }
+
+    private func finished(_ result: RunResult, context: AlertContext) {
+        let run = result.run
+        active[context.runID]?.late?.cancel()
+        logger.info("run ended", metadata: ["pipeline": "\(run.pipeline)", "run": "\(context.runID)", "state": "\(run.state.rawValue)"])
+        guard let alerts = context.alerts, !alerts.isEmpty else { return }
+        switch run.state {
+        case .succeeded:
+            send(context.event(.success, state: run.state.rawValue), alerts: alerts, context: context)
+        case .failed, .timedOut, .cancelled:
+            let failing = result.tasks.first { $0.state.isFailure } ?? result.tasks.first { $0.state == .cancelled }
+            let store = self.store
+            let runID = context.runID
+            let event = context.event(.failure, state: run.state.rawValue, task: failing?.id, reason: failing?.reason ?? run.reason)
+            let notifier = self.notifier
+            let root = context.treeRoot ?? FileManager.default.currentDirectoryPath
+            // The log tail is read off the run's path, never while the run still writes it.
+            Task.detached {
+                var withLog = event
+                if let task = failing?.id, let attempts = try? await store.attempts(ofRun: runID),
+                   let last = attempts.filter({ $0.taskID == task }).max(by: { $0.attempt < $1.attempt }), let path = last.logPath {
+                    withLog.logTail = LogTail.lines(path, count: 20)
+                }
+                await notifier.send(withLog, to: alerts, workingDirectory: root)
+            }
+        default:
+            break
+        }
+    }
+
+    /// Called by the executor's progress hook: an attempt failed and will be retried.
+    nonisolated func retrying(runID: Int64, task: String, failed: TaskResult) {
+        Task { await self.sendRetry(runID: runID, task: task, failed: failed) }
+    }
+
+    private func sendRetry(runID: Int64, task: String, failed: TaskResult) async {
+        guard active[runID] != nil, let run = try? await store.run(id: runID), let versionID = run.versionID,
+              let (version, pipeline) = try? await requests.pipeline(versionID: versionID), !AlertNotifier.matching(pipeline.alerts, .retry).isEmpty
+        else { return }
+        var context = AlertContext(pipeline: run.pipeline, runID: runID, scheduledAt: run.scheduledAt, version: version, alerts: pipeline.alerts)
+        context.treeRoot = try? await requests.request(versionID: versionID, parameters: run.parameters, scheduledAt: run.scheduledAt, trigger: run.trigger).treeRoot
+        send(context.event(.retry, state: "running", task: task, reason: "attempt \(failed.attempts) \(failed.state.rawValue)\(failed.reason.map { ": \($0)" } ?? "")"), alerts: pipeline.alerts, context: context)
+    }
+
+    private func sendMissed(_ pipeline: ScheduledPipeline, slot: Date, runID: Int64?, reason: String) {
+        let requests = self.requests
+        let notifier = self.notifier
+        Task.detached {
+            guard let (version, model) = try? await requests.pipeline(versionID: pipeline.versionID),
+                  !AlertNotifier.matching(model.alerts, .missed).isEmpty else { return }
+            let event = AlertEvent(
+                event: .missed, pipeline: pipeline.name, runID: runID, state: "missed", scheduledTime: slot, commit: version.commit.id,
+                author: "\(version.commit.author.name) <\(version.commit.author.email)>", reason: reason)
+            let root = (try? await requests.request(versionID: pipeline.versionID, parameters: [:], scheduledAt: slot, trigger: "schedule").treeRoot)
+                ?? FileManager.default.currentDirectoryPath
+            await notifier.send(event, to: model.alerts, workingDirectory: root)
+        }
+    }
+
+    private func armLateAlert(_ runID: Int64, context: AlertContext) {
+        guard let scheduledAt = context.scheduledAt, let alerts = context.alerts else { return }
+        let late = alerts.filter { $0.on.contains(.late) && $0.sla != nil }
+        guard !late.isEmpty else { return }
+        var timers: [Task<Void, Never>] = []
+        for alert in late {
+            guard let sla = alert.sla else { continue }
+            let due = scheduledAt.addingTimeInterval(sla.seconds)
+            timers.append(Task {
+                let delay = due.timeIntervalSinceNow
+                if delay > 0 { try? await Task.sleep(for: .milliseconds(Int64(delay * 1000))) }
+                guard !Task.isCancelled else { return }
+                await self.sendLate(runID, alert: alert, sla: sla, context: context)
+            })
+        }
+        let all = timers
+        active[runID]?.late = Task { await withTaskCancellationHandler { for timer in all { await timer.value } } onCancel: { for timer in all { timer.cancel() } } }
+    }
+
+    private func sendLate(_ runID: Int64, alert: Alert, sla: ManifestDuration, context: AlertContext) async {
+        guard active[runID] != nil else { return }
+        let event = context.event(.late, state: "running", reason: "not finished \(sla) after its scheduled time")
+        send(event, alerts: [alert], context: context)
+    }
+
+    private func send(_ event: AlertEvent, alerts: [Alert], context: AlertContext) {
+        let notifier = self.notifier
+        let root = context.treeRoot ?? FileManager.default.currentDirectoryPath
+        Task.detached { await notifier.send(event, to: alerts, workingDirectory: root) }
+    }
+
+    // MARK: After a run
+
+    private func ended(_ runID: Int64, pipeline: String) async {
+        active[runID] = nil
+        if !stopping, var queue = waiting[pipeline], !queue.isEmpty, runIDs(of: pipeline).isEmpty {
+            let next = queue.removeFirst()
+            waiting[pipeline] = queue.isEmpty ? nil : queue
+            start(next, continuing: [])
+        }
+        await prune(pipeline)
+    }
+
+    /// Keeps the pipeline's newest `keepRuns` runs; older runs go with their logs and
+    /// workspaces. Versions and audit events are never pruned.
+    private func prune(_ pipeline: String) async {
+        guard let record = try? await store.pipelines(named: [pipeline]).first,
+              let (_, model) = try? await requests.pipeline(versionID: record.currentVersionID) else { return }
+        guard let pruned = try? await store.pruneRuns(of: pipeline, keep: model.keepRuns), !pruned.isEmpty else { return }
+        let runs = executor.stateDirectory + "/runs"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []
+        for run in pruned {
+            guard let id = run.id else { continue }
+            try? FileManager.default.removeItem(atPath: executor.runDirectory(id))
+            for name in names where name.hasPrefix("\(id).") { try? FileManager.default.removeItem(atPath: "\(runs)/\(name)") }
+        }
+    }
+}
+
+/// The last lines of a log file, read from its end.
+enum LogTail {
+    static func lines(_ path: String, count: Int) -> [String] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        let size = (try? handle.seekToEnd()) ?? 0
+        let window: UInt64 = 16 * 1024
+        try? handle.seek(toOffset: size > window ? size - window : 0)
+        let data = (try? handle.readToEnd()) ?? Data()
+        let text = String(decoding: data, as: UTF8.self)
+        return Array(text.split(separator: "\n", omittingEmptySubsequences: true).suffix(count).map(String.init))
+    }
+}

@@ -1,0 +1,87 @@
+import BatonEngine
+import BatonGit
+import BatonManifest
+import BatonStore
+import Foundation
+
+/// Turns a stored pipeline version into what the executor needs to run it: the parsed
+/// pipeline and its task specs, and the read-only tree of the version's commit, exported
+/// once from the source's mirror and shared by every run of that commit (decision 4).
+///
+/// An actor with two small caches, so a thousand pipelines firing together from the same
+/// commit parse their specs once each and export one tree.
+public actor VersionRequests {
+    private struct Parsed {
+        var version: PipelineVersion
+        var pipeline: Pipeline
+        var taskSpecs: [String: String]
+    }
+
+    let store: any StateStore
+    let stateDirectory: String
+    private var parsed: [Int64: Parsed] = [:]
+    private var trees: [String: String] = [:]
+    /// Parsed versions kept; older ones are parsed again when needed.
+    private let parsedLimit = 4_096
+
+    public init(store: any StateStore, stateDirectory: String) {
+        self.store = store
+        self.stateDirectory = stateDirectory
+    }
+
+    /// The version, parsed.
+    public func pipeline(versionID: Int64) async throws(DaemonError) -> (PipelineVersion, Pipeline) {
+        let entry = try await parsedVersion(versionID)
+        return (entry.version, entry.pipeline)
+    }
+
+    /// A request to run version `versionID` with `parameters` (resolved against the
+    /// pipeline's declarations: defaults filled in, unknown names and values outside
+    /// `allowed` refused).
+    public func request(versionID: Int64, parameters: [String: String], scheduledAt: Date?, trigger: String, continuing: [TaskAttemptRecord] = []) async throws(DaemonError) -> RunRequest {
+        let entry = try await parsedVersion(versionID)
+        let tree = try await treeRoot(commit: entry.version.revisionCommit)
+        let resolved: [String: String]
+        do {
+            resolved = try RunParameters.resolve(entry.pipeline.parameters, given: parameters)
+        } catch {
+            throw DaemonError(.invalidRun, "parameters of \(entry.version.pipeline): \(error.message)")
+        }
+        var request = RunRequest(
+            pipeline: entry.pipeline, versionID: versionID, commit: entry.version.revisionCommit, treeRoot: tree,
+            taskSpecs: entry.taskSpecs, parameters: resolved, scheduledAt: scheduledAt, trigger: trigger)
+        request.continuing = continuing
+        return request
+    }
+
+    private func parsedVersion(_ id: Int64) async throws(DaemonError) -> Parsed {
+        if let hit = parsed[id] { return hit }
+        let stored: PipelineVersion?
+        do { stored = try await store.version(id: id) } catch { throw DaemonError(.io, "cannot read version \(id): \(error.message)") }
+        guard let version = stored else { throw DaemonError(.invalidRun, "version \(id) is not in the store") }
+        guard let pipeline = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
+            throw DaemonError(.invalidRun, "the stored spec of \"\(version.pipeline)\" v\(version.number) no longer validates")
+        }
+        let entry = Parsed(version: version, pipeline: pipeline, taskSpecs: TaskSpecs.canonical(fromSpec: version.spec))
+        if parsed.count >= parsedLimit { parsed.removeAll(keepingCapacity: true) }
+        parsed[id] = entry
+        return entry
+    }
+
+    private func treeRoot(commit hex: String) async throws(DaemonError) -> String {
+        if let path = trees[hex], FileManager.default.fileExists(atPath: path) { return path }
+        let source: SourceRecord?
+        do { source = try await store.source() } catch { throw DaemonError(.io, "cannot read the source: \(error.message)") }
+        guard let source, let commit = GitObjectID(hex: hex) else {
+            throw DaemonError(.invalidRun, "the store has no source to export commit \(hex.prefix(12)) from")
+        }
+        do {
+            let repository = try GitRepository(path: GitMirror(stateDirectory: stateDirectory).mirrorPath(for: source.url))
+            let tree = try TreeStore(stateDirectory: stateDirectory).export(commit: commit, from: repository)
+            trees[hex] = tree.path
+            return tree.path
+        } catch {
+            throw DaemonError(.invalidRun, "cannot export the tree of \(commit.short): \(error.description)")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import BatonDaemon
+import BatonGit
+import BatonManifest
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `baton serve`: the daemon.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Follow the repository and run every live pipeline on schedule, until stopped.",
+        discussion: """
+            The long-lived process: a reconcile pass every --interval (and at once on SIGHUP \
+            or `baton reconcile --now`), a scheduler that starts each live pipeline's runs \
+            on time, exactly once per slot, and the runs themselves, --workers tasks at a \
+            time. One daemon per state directory.
+
+              $ baton serve --repo git://git.example/pipelines.git --interval 60s
+              $ baton status            # what is live, the daemon, next fire times
+              $ baton runs              # the newest runs
+              $ baton logs RUN          # a run's logs
+
+            Every flag also reads the environment: BATON_REPO, BATON_REF, BATON_PATH, \
+            BATON_STATE, BATON_INTERVAL, BATON_WORKERS. SIGTERM or SIGINT stops scheduling, \
+            lets running tasks finish for --grace, then terminates them, records every \
+            state and exits 0. After a crash (kill -9, power loss) the next start \
+            terminates what the old process left running, marks those attempts \
+            interrupted, and continues their runs by their retry policy; slots missed while \
+            it was down follow each pipeline's `missed` policy.
+
+            Exit status: 0 after a clean stop, 1 when another daemon holds the state \
+            directory or the store cannot be opened, 2 for a usage error.
+            """)
+
+    @OptionGroup var options: SourceOptions
+
+    @Option(name: .long, help: ArgumentHelp("Between reconcile passes, like 60s or 5m (default $BATON_INTERVAL or 60s).", valueName: "duration"))
+    var interval: String?
+
+    @Option(name: .long, help: ArgumentHelp("Tasks running at once across every run (default $BATON_WORKERS or 4).", valueName: "n"))
+    var workers: Int?
+
+    @Option(name: .long, help: ArgumentHelp("How long a stop waits for running tasks before terminating them (default 30s).", valueName: "duration"))
+    var grace: String = "30s"
+
+    @Option(name: .long, help: ArgumentHelp("text (default) or json: one JSON object per line.", valueName: "format"))
+    var logFormat: String = "text"
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    func validate() throws {
+        _ = try parsedInterval()
+        _ = try parsedWorkers()
+        _ = try duration(grace, flag: "--grace")
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not \"\(logFormat)\"") }
+    }
+
+    private func duration(_ text: String, flag: String) throws -> ManifestDuration {
+        do { return try ManifestDuration(parsing: text) } catch { throw ValidationError("\(flag) \"\(text)\": \(error.message)") }
+    }
+
+    private func parsedInterval() throws -> TimeInterval {
+        let text = interval ?? environment["BATON_INTERVAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "60s"
+        let value = try duration(text, flag: "--interval")
+        guard value.milliseconds >= 1_000 else { throw ValidationError("--interval \"\(text)\" is shorter than 1s") }
+        return value.seconds
+    }
+
+    private func parsedWorkers() throws -> Int {
+        if let workers {
+            guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
+            return workers
+        }
+        guard let text = environment["BATON_WORKERS"], !text.isEmpty else { return 4 }
+        guard let value = Int(text), value > 0 else { throw ValidationError("BATON_WORKERS=\"\(text)\" is not a number of at least 1") }
+        return value
+    }
+
+    func run() async throws {
+        let format = logFormat
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == "json" ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = .info
+            return handler
+        }
+        let logger = Logger(label: "baton")
+        let resolved: ResolvedSource
+        do { resolved = try options.resolve() } catch {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(error.exitCode)
+        }
+        let configuration = DaemonConfiguration(
+            stateDirectory: options.stateDirectory, source: resolved.source, credentials: .fromEnvironment(),
+            interval: try parsedInterval(), workers: try parsedWorkers(),
+            grace: .milliseconds(try duration(grace, flag: "--grace").milliseconds),
+            describe: { report in
+                let rendered = PlanReport(command: "reconcile", report: report, source: resolved.source, base: nil, baseRole: "live", previous: nil)
+                return (rendered.text(), JSONOut.render(rendered.json()))
+            })
+        let daemon = Daemon(configuration: configuration, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch let error as DaemonError {
+            logger.error("\(error.message)")
+            throw ExitCode(1)
+        } catch let error as ServiceGroupError {
+            logger.error("\(error)")
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import BatonDaemon
+import BatonEngine
+import BatonManifest
+import BatonStore
+import Foundation
+
+/// `baton trigger NAME`: a manual run, by the daemon.
+struct TriggerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trigger",
+        abstract: "Ask the running daemon for a manual run of a live pipeline.",
+        discussion: """
+            Records a queued manual run of the pipeline's live version (parameters checked \
+            first) and tells the daemon, which starts it at once, whatever the schedule's \
+            concurrency policy. Prints the run's id; with --wait, follows the run to its \
+            end and exits like `baton run`.
+
+              $ baton trigger sales-etl --param region=eu
+              run 42 of sales-etl queued
+              $ baton trigger sales-etl --wait --json
+
+            Exit status: 0 queued (or, with --wait, succeeded), 1 the run did not succeed or \
+            no daemon runs, 2 for a usage error or bad parameters.
+            """)
+
+    @OptionGroup var options: StateOptions
+
+    @Argument(help: "The name of a live pipeline.")
+    var pipeline: String
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A parameter value; repeat for several.", valueName: "key=value"))
+    var parameters: [String] = []
+
+    @Flag(name: .long, help: "Follow the run to its end and exit like `baton run`.")
+    var wait = false
+
+    @Flag(name: .long, help: "Print only JSON: the run's id, or with --wait the run as `baton run --json` prints it.")
+    var json = false
+
+    func run() async throws {
+        try await reportingFailures(json: json) {
+            let store = try options.existingStore()
+            guard DaemonControl.pid(stateDirectory: options.stateDirectory) != nil else {
+                throw CommandFailure("no baton serve runs on \(options.stateDirectory); start it, or run the pipeline in the foreground with `baton run \(pipeline)`", code: "daemon-not-running")
+            }
+            let given: [String: String]
+            do { given = try RunParameters.parse(parameters) } catch let error as EngineError { throw CommandFailure(error.message, exitCode: 2, code: error.code.rawValue) }
+            let run: RunRecord
+            do {
+                guard let record = try await store.pipelines(named: [pipeline]).first, record.state == .active,
+                      let version = try await store.currentVersions(of: [pipeline]).first
+                else {
+                    throw CommandFailure("no live pipeline named \"\(pipeline)\"; `baton status` lists them", exitCode: 2, code: "unknown-pipeline")
+                }
+                guard let model = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
+                    throw CommandFailure("the stored spec of \"\(pipeline)\" no longer validates; reconcile again", code: "invalid-manifest")
+                }
+                let resolved: [String: String]
+                do { resolved = try RunParameters.resolve(model.parameters, given: given) } catch let error as EngineError {
+                    throw CommandFailure(error.message, exitCode: 2, code: error.code.rawValue)
+                }
+                run = try await store.createRun(RunRecord(
+                    pipeline: pipeline, versionID: version.id, scheduledAt: nil, trigger: "manual", state: .queued,
+                    parameters: resolved, createdAt: Date())).run
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+            DaemonControl.notify(stateDirectory: options.stateDirectory)
+            guard let id = run.id else { throw CommandFailure("the run was not recorded") }
+            if !wait {
+                print(json ? JSONOut.render(JSONOut.object([("run", JSONOut.int(Int(id)))])) : "run \(id) of \(pipeline) queued")
+                return
+            }
+            if !json { FileHandle.standardError.write(Data("run \(id) of \(pipeline) queued; waiting for it to end\n".utf8)) }
+            let result = try await RunFollower.waitForEnd(id, store: store)
+            print(json ? JSONOut.render(RunReport.json(result)) : RunReport.text(result), terminator: "")
+            if result.run.state != .succeeded { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Follows a run someone else executes until it ends.
+enum RunFollower {
+    static func waitForEnd(_ id: Int64, store: SQLiteStore) async throws(CommandFailure) -> RunResult {
+        while true {
+            let run: RunRecord?
+            do { run = try await store.run(id: id) } catch { throw CommandFailure(error) }
+            guard let run else { throw CommandFailure("run \(id) disappeared from the store") }
+            if run.isFinished {
+                let attempts: [TaskAttemptRecord]
+                do { attempts = try await store.attempts(ofRun: id) } catch { throw CommandFailure(error) }
+                return RunResult(run: run, tasks: results(attempts))
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Each task's last attempt, in the order the tasks first appear.
+    static func results(_ attempts: [TaskAttemptRecord]) -> [TaskResult] {
+        var order: [String] = []
+        var last: [String: TaskAttemptRecord] = [:]
+        for attempt in attempts {
+            if last[attempt.taskID] == nil { order.append(attempt.taskID) }
+            if attempt.attempt >= (last[attempt.taskID]?.attempt ?? -1) { last[attempt.taskID] = attempt }
+        }
+        return order.compactMap { id in
+            guard let attempt = last[id] else { return nil }
+            return TaskResult(
+                id: id, state: TaskState(rawValue: attempt.state) ?? .failed, attempts: attempt.attempt, exitCode: attempt.exitCode.map(Int32.init),
+                outputs: attempt.outputs, reason: attempt.reason, startedAt: attempt.startedAt, finishedAt: attempt.finishedAt)
+        }
+    }
+}
