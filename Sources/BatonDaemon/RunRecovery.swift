@@ -52,7 +52,14 @@ public enum RunRecovery {
                 attempts[index] = attempt
                 settled.interruptedAttempts += 1
             }
-            settled.runs.append(run)
+            // Claimed before the daemon says it started: from here on the run is this
+            // process's, and no later start mistakes it for an orphan.
+            let me = ProcessIdentity.current
+            let claimed = try await store.updateRun(id: id) { stored in
+                stored.ownerPid = Int(me.pid)
+                stored.ownerStartTime = me.startTime
+            }
+            settled.runs.append(claimed)
             settled.attempts[id] = attempts
             logger.warning("continuing an interrupted run", metadata: ["run": "\(id)", "pipeline": "\(run.pipeline)"])
         }

@@ -3,6 +3,7 @@ import BatonManifest
 import BatonStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Starts the daemon's runs and follows them to their end: the concurrency policies, the
 /// queue of catch-up runs, alerts (`failure`, `success`, `retry`, `missed`, `late`),
@@ -82,7 +83,9 @@ public actor RunSupervisor {
                         record.state = .skipped
                         record.startedAt = nil
                         record.finishedAt = time
-                        record.reason = "skipped: run \(holders.isEmpty ? "waiting" : holders) still active (concurrency: forbid)"
+                        record.reason = holders.isEmpty
+                            ? "skipped: earlier slots of this pipeline are still queued (concurrency: forbid)"
+                            : "skipped: run \(holders) still active (concurrency: forbid)"
                     } else if !isOnTime, busy {
                         // Catch-up runs of one pipeline go one after another.
                         record.state = .queued
@@ -167,19 +170,20 @@ public actor RunSupervisor {
         }
     }
 
+    /// Whether every task ended within `limit`. Awaiting a task's value cannot be cancelled,
+    /// so the two waits race on a continuation instead of in a task group (which would wait
+    /// for the slower one).
     private static func wait(for tasks: [Task<Void, Never>], upTo limit: Duration) async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
+        let once = Once()
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            Task {
                 for task in tasks { await task.value }
-                return true
+                if once.claim() { continuation.resume(returning: true) }
             }
-            group.addTask {
+            Task {
                 try? await Task.sleep(for: limit)
-                return false
+                if once.claim() { continuation.resume(returning: false) }
             }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
         }
     }
 
@@ -386,5 +390,16 @@ enum LogTail {
         let data = (try? handle.readToEnd()) ?? Data()
         let text = String(decoding: data, as: UTF8.self)
         return Array(text.split(separator: "\n", omittingEmptySubsequences: true).suffix(count).map(String.init))
+    }
+}
+
+/// True for the first caller only.
+final class Once: Sendable {
+    private let claimed = Mutex(false)
+    func claim() -> Bool {
+        claimed.withLock { value in
+            defer { value = true }
+            return !value
+        }
     }
 }

@@ -10,7 +10,8 @@ import Logging
 /// It never scans all pipelines per tick; a reconcile that applied changes calls `reload`,
 /// which re-reads only the pipelines whose version changed. Where a pipeline's slots pick up
 /// (its watermark) comes from the store at start: the newest slot it has a run for, or the
-/// time its current version was applied, whichever is later. So a restart knows which slots
+/// time its current version was applied, or the last `baton resume`, whichever is latest
+/// (slots that passed while suspended are never caught up on). So a restart knows which slots
 /// passed while it was down, and a new or changed schedule takes effect from the next slot
 /// after it was applied.
 public actor Scheduler {
@@ -52,7 +53,9 @@ public actor Scheduler {
     public func reload() async throws(StoreError) {
         let records = try await store.pipelines()
         let suspended = Set(try await store.overrides().map(\.pipeline))
-        let lastSlots = book.count == 0 ? try await store.lastSlots() : [:]
+        let starting = book.count == 0
+        let lastSlots = starting ? try await store.lastSlots() : [:]
+        let resumed = starting ? try await store.resumeTimes() : [:]
         var live: Set<String> = []
         var changed: [PipelineRecord] = []
         for record in records where record.state == .active {
@@ -77,7 +80,7 @@ public actor Scheduler {
                 continue
             }
             manifestSuspended[record.name] = pipeline.suspend
-            let handled = max(lastSlots[record.name] ?? .distantPast, version.appliedAt)
+            let handled = max(lastSlots[record.name] ?? .distantPast, version.appliedAt, resumed[record.name] ?? .distantPast)
             book.upsert(
                 ScheduledPipeline(name: record.name, versionID: record.currentVersionID, schedule: schedule,
                                   paused: pipeline.suspend || suspended.contains(record.name)),

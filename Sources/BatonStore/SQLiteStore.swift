@@ -303,6 +303,16 @@ public final class SQLiteStore: StateStore {
         }
     }
 
+    public func resumeTimes() async throws(StoreError) -> [String: Date] {
+        try await read { db in
+            var times: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT pipeline, MAX(time) AS time FROM audit_event WHERE action = 'resume' GROUP BY pipeline") {
+                if let time: Date = row["time"] { times[row["pipeline"]] = time }
+            }
+            return times
+        }
+    }
+
     public func overrides() async throws(StoreError) -> [PipelineOverride] {
         try await read { db in try PipelineOverride.order(Column("pipeline")).fetchAll(db) }
     }

@@ -87,6 +87,9 @@ public protocol StateStore: Sendable {
     /// them) and returns the deleted runs, so their logs can be removed too.
     func pruneRuns(of pipeline: String, keep: Int) async throws(StoreError) -> [RunRecord]
 
+    /// When each pipeline was last resumed by an operator: where its slots pick up after a
+    /// restart, so slots that passed while it was suspended are never caught up on.
+    func resumeTimes() async throws(StoreError) -> [String: Date]
     /// Every operator suspension.
     func overrides() async throws(StoreError) -> [PipelineOverride]
     /// Suspends (an override) or resumes (nil) a pipeline and records the audit event, in

@@ -40,6 +40,13 @@ struct Baton: AsyncParsableCommand {
     /// Runs the command, mapping ArgumentParser's usage-error status (64) to 2, Baton's
     /// stable usage-error code, so scripts can tell "you called it wrong" from "it failed".
     static func main() async {
+        // A parent may start Baton with signals blocked (threads of many runtimes block them,
+        // and a blocked mask is inherited across exec); then SIGTERM, SIGINT and SIGHUP would
+        // never reach `baton serve`. Unblocked here, on the main thread, before anything else.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGQUIT] { sigaddset(&signals, signal) }
+        sigprocmask(SIG_UNBLOCK, &signals, nil)
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -10,10 +10,17 @@ struct StateOptions: ParsableArguments {
     var state: String?
 
     /// `--state`, `$BATON_STATE` or `.baton`.
+    /// Always absolute: tasks run in their commit's tree, so a relative workspace or log
+    /// path handed to them would point somewhere else.
     var stateDirectory: String {
-        if let state, !state.isEmpty { return state }
-        if let value = ProcessInfo.processInfo.environment["BATON_STATE"], !value.isEmpty { return value }
-        return ".baton"
+        var path = ".baton"
+        if let state, !state.isEmpty {
+            path = state
+        } else if let value = ProcessInfo.processInfo.environment["BATON_STATE"], !value.isEmpty {
+            path = value
+        }
+        if path.hasPrefix("/") { return path }
+        return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)).standardizedFileURL.path
     }
 
     /// The store of a state directory that has one, opened without creating anything: a

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonDaemon
 import BatonGit
 import BatonManifest
 import BatonStore
@@ -50,6 +51,15 @@ struct StatusReport {
         var version: PipelineVersion?
         var pipeline: Pipeline?
         var nextFire: Date?
+        var override: PipelineOverride?
+
+        /// `no`, `yes (manifest)`, or `by USER since TIME: REASON` for an operator's.
+        var suspendedText: String {
+            if let override {
+                return "by \(override.actor) since \(Times.utc(override.since))\(override.reason.map { ": \($0)" } ?? "")"
+            }
+            return pipeline?.suspend == true ? "yes (manifest)" : "no"
+        }
     }
 
     var source: SourceRecord
@@ -57,6 +67,9 @@ struct StatusReport {
     var attempted: RevisionRecord?
     var pipelines: [PipelineLine]
     var now: Date
+    /// The daemon's status row and whether that daemon is running now.
+    var daemon: DaemonRecord?
+    var daemonRunning = false
 
     /// The live commit is the last one tried and the source answered.
     var healthy: Bool {
@@ -79,12 +92,16 @@ struct StatusReport {
             let records = try await store.pipelines()
             var versions: [String: PipelineVersion] = [:]
             for version in try await store.currentVersions(of: records.map(\.name)) { versions[version.pipeline] = version }
+            var overrides: [String: PipelineOverride] = [:]
+            for override in try await store.overrides() { overrides[override.pipeline] = override }
             let lines = records.map { record in
                 let version = versions[record.name]
                 let pipeline = version.flatMap { ManifestFile(path: $0.filePath, bytes: Array($0.spec.utf8)).pipeline }
-                return PipelineLine(record: record, version: version, pipeline: pipeline, nextFire: pipeline?.schedule?.schedule.nextFireTime(after: now))
+                return PipelineLine(record: record, version: version, pipeline: pipeline, nextFire: pipeline?.schedule?.schedule.nextFireTime(after: now), override: overrides[record.name])
             }
-            return StatusReport(source: source, live: live, attempted: attempted, pipelines: lines, now: now)
+            let daemon = try await store.daemon()
+            let running = daemon.map { DaemonControl.pid(stateDirectory: stateDirectory) == pid_t($0.pid) } ?? false
+            return StatusReport(source: source, live: live, attempted: attempted, pipelines: lines, now: now, daemon: daemon, daemonRunning: running)
         } catch let error as StoreError {
             throw CommandFailure(error)
         } catch let failure as CommandFailure {
@@ -131,13 +148,26 @@ struct StatusReport {
                 lines.append("  nothing of \(attempted.prefix(12)) was applied; \(source.lastAppliedCommit.map { "\($0.prefix(12)) stays live" } ?? "nothing is live"). Push a commit that fixes it.")
             }
         }
+        if let daemon {
+            if daemonRunning {
+                var line = "daemon:    running, pid \(daemon.pid), since \(Times.utc(daemon.startedAt)); every \(Int(daemon.interval))s"
+                if let at = daemon.lastReconcileAt { line += ", last pass \(Times.utc(at))" }
+                if let next = daemon.nextReconcileAt { line += ", next \(Times.utc(next))" }
+                lines.append(line)
+                if daemon.sourceFailures > 0 {
+                    lines.append("           the source failed \(daemon.sourceFailures) pass\(daemon.sourceFailures == 1 ? "" : "es") in a row; backing off (\(daemon.sourceError ?? "")); what is live keeps running")
+                }
+            } else {
+                lines.append("daemon:    not running (last: pid \(daemon.pid), \(daemon.stoppedAt.map { "stopped \(Times.utc($0))" } ?? "did not stop cleanly"))")
+            }
+        }
         lines.append("pipelines: \(active.count) active, \(retired.count) retired")
         if !active.isEmpty {
             var rows = [["NAME", "VERSION", "SCHEDULE", "NEXT", "SUSPENDED"]]
             for line in active {
                 let schedule = line.pipeline.map(Self.scheduleText) ?? "(spec unreadable)"
                 let next = line.nextFire.map { Times.local($0, zone: line.pipeline!.schedule!.timeZone) } ?? "-"
-                rows.append([line.record.name, "v\(line.record.version)", schedule, next, line.pipeline?.suspend == true ? "yes" : "no"])
+                rows.append([line.record.name, "v\(line.record.version)", schedule, next, line.suspendedText])
             }
             lines.append(contentsOf: Table.render(rows).map { "  " + $0 })
         }
@@ -173,7 +203,10 @@ struct StatusReport {
                 ("name", JSONOut.string(line.record.name)), ("state", JSONOut.string(line.record.state.rawValue)),
                 ("version", JSONOut.int(line.record.version)), ("file", JSONOut.string(line.version?.filePath)),
                 ("commit", JSONOut.string(line.version?.commit.id)), ("author", JSONOut.person(line.version?.commit.author)),
-                ("suspended", JSONOut.bool(line.pipeline?.suspend == true)),
+                ("suspended", JSONOut.bool(line.pipeline?.suspend == true || line.override != nil)),
+                ("suspendedBy", line.override.map { override in JSONOut.object([
+                    ("actor", JSONOut.string(override.actor)), ("since", JSONOut.date(override.since)), ("reason", JSONOut.string(override.reason)),
+                ]) } ?? JSONOut.null),
                 ("schedule", JSONOut.string(line.pipeline.map(Self.scheduleText))),
                 ("timeZone", JSONOut.string(line.pipeline?.schedule?.timeZone.identifier)),
                 ("nextFireTime", line.record.state == .active ? JSONOut.date(line.nextFire) : JSONOut.null),
@@ -184,6 +217,12 @@ struct StatusReport {
         return JSONOut.object([
             ("healthy", JSONOut.bool(healthy)),
             ("now", JSONOut.date(now)),
+            ("daemon", daemon.map { daemon in JSONOut.object([
+                ("running", JSONOut.bool(daemonRunning)), ("pid", JSONOut.int(daemon.pid)), ("startedAt", JSONOut.date(daemon.startedAt)),
+                ("stoppedAt", JSONOut.date(daemon.stoppedAt)), ("intervalSeconds", JSONOut.int(Int(daemon.interval))),
+                ("lastReconcileAt", JSONOut.date(daemon.lastReconcileAt)), ("nextReconcileAt", JSONOut.date(daemon.nextReconcileAt)),
+                ("sourceFailures", JSONOut.int(daemon.sourceFailures)), ("sourceError", JSONOut.string(daemon.sourceError)),
+            ]) } ?? JSONOut.null),
             ("source", JSONOut.object([
                 ("url", JSONOut.string(source.url)), ("ref", JSONOut.string(source.ref)), ("path", JSONOut.string(source.path)),
                 ("lastFetchedCommit", JSONOut.string(source.lastFetchedCommit)), ("lastFetchedAt", JSONOut.date(source.lastFetchedAt)),
