@@ -19,12 +19,17 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## Baton's main job on the embedded default: one reconcile pass of this repository's own
-## manifests/ (the source is the clone itself, on its current branch) into the SQLite store
-## in .baton/, then what is live. Run it again after committing a change to see a plan applied.
+## Baton's main job on the embedded default: the daemon on this repository's own manifests/
+## (the source is the clone itself, on its current branch), state in .baton/. It reconciles
+## every 60 s (commit a change and watch it being applied), runs the demo pipelines on their
+## schedules (the heartbeat fires within a minute), and stops cleanly on Ctrl-C.
 run: build
-	$(SWIFT) run --skip-build baton reconcile --once
-	$(SWIFT) run --skip-build baton status
+	@echo "Starting baton serve on this repository (state in .baton/). In another terminal:"
+	@echo "  .build/debug/baton status     # what is live, the daemon, next fire times"
+	@echo "  .build/debug/baton runs       # the newest runs"
+	@echo "  .build/debug/baton logs RUN   # a run's logs, line by line"
+	@echo "Ctrl-C stops it (running tasks get 30 s to finish)."
+	$(SWIFT) run --skip-build baton serve
 
 ## Every test: unit, CLI (against the built binary) and schema checks.
 ## Three groups, one after another: Swift Testing runs a group's tests on one shared pool of

@@ -136,6 +136,13 @@ final class ServeProcess: @unchecked Sendable {
         throw DaemonTestFailure.timedOut(what)
     }
 
+    /// Whether the process exists and is not a zombie (an orphan's zombie waits for init,
+    /// which in a container may never reap it).
+    static func isRunning(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(close, offsetBy: 2)] != "Z"
+    }
+
     /// The processes whose environment points into this state directory: task processes.
     func taskProcesses() -> [Int32] {
         let needle = Array("BATON_WORKSPACE=\(state)/".utf8)

@@ -271,6 +271,93 @@ import Testing
     }
 }
 
+extension ServeTests {
+    @Test func retryLateAndSuccessAlertsRunTheirCommandsWithTheAlertVariables() throws {
+        let scenario = try ReconcilerScenario()
+        let marker = scenario.directory.url.appendingPathComponent("second-try").path
+        let alerts = scenario.directory.url.appendingPathComponent("alerts.txt").path
+        // Fails once, then succeeds; slow enough to be late for an sla of 1s.
+        let run = "sleep 1.5; if [ -e \(marker) ]; then echo recovered; else touch \(marker); echo first try fails; exit 1; fi"
+        try scenario.repo.write("manifests/flaky.json", """
+            {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "flaky", "schedule": {"every": "1h"},
+             "defaults": {"retries": 1, "retryDelay": "100ms"},
+             "tasks": [{"id": "load", "run": "\(run)"}],
+             "alerts": [{"on": ["retry", "success", "late"], "sla": "1s",
+                         "command": ["sh", "-c", "echo $BATON_ALERT_EVENT $BATON_ALERT_PIPELINE $BATON_ALERT_RUN $BATON_ALERT_TASK $BATON_ALERT_STATE >> \(alerts)"]}]}
+
+            """)
+        try scenario.repo.commit("Add flaky")
+        let serve = try ServeProcess(scenario).start(interval: "1h")
+        let triggered = try scenario.withState("trigger", "flaky", "--wait")
+        #expect(triggered.status == 0, "\(triggered.stdout)\(triggered.stderr)")
+        try serve.waitFor("the retry and success alerts") {
+            let text = (try? String(contentsOfFile: alerts, encoding: .utf8)) ?? ""
+            return text.contains("retry flaky") && text.contains("success flaky")
+        }
+        let lines = try String(contentsOfFile: alerts, encoding: .utf8).split(separator: "\n")
+        #expect(lines.contains { $0.hasPrefix("retry flaky") && $0.contains(" load running") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("success flaky") && $0.hasSuffix("succeeded") }, "\(lines)")
+        #expect(try serve.stop() == 0)
+
+        // A scheduled run that outlives its sla raises `late` while it still runs.
+        try scenario.repo.write("manifests/tick.json", servedPipeline("tick", every: "2s", run: "sleep 3.5",
+            fields: #", "alerts": [{"on": ["late"], "sla": "1s", "command": ["sh", "-c", "echo $BATON_ALERT_EVENT $BATON_ALERT_PIPELINE $BATON_ALERT_STATE >> \#(alerts)"]}]"#))
+        try scenario.repo.commit("A slow pipeline")
+        try serve.start()
+        try serve.waitFor("the late alert") { ((try? String(contentsOfFile: alerts, encoding: .utf8)) ?? "").contains("late tick running") }
+        #expect(try serve.stop() == 0)
+    }
+
+    @Test func aTaskInterruptedByACrashIsRetriedByItsPolicyAfterTheRestart() throws {
+        let scenario = try ReconcilerScenario()
+        let marker = scenario.directory.url.appendingPathComponent("attempts").path
+        try scenario.repo.write("manifests/resilient.json", """
+            {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "resilient",
+             "tasks": [{"id": "long", "retries": 2, "retryDelay": "100ms",
+                        "run": "echo $BATON_ATTEMPT >> \(marker); if [ $BATON_ATTEMPT = 1 ]; then sleep 300; fi"},
+                       {"id": "after", "needs": ["long"], "run": "true"}]}
+
+            """)
+        try scenario.repo.commit("Add resilient")
+        let serve = try ServeProcess(scenario).start(interval: "1h")
+        _ = try scenario.withState("trigger", "resilient")
+        try serve.waitFor("the first attempt's process") { !serve.taskProcesses().isEmpty }
+        let orphans = serve.taskProcesses()
+        serve.crash()
+        #expect(orphans.allSatisfy(ServeProcess.isRunning), "the task died with the daemon; nothing to recover")
+
+        try serve.start(interval: "1h")
+        try serve.waitFor("the run to end") { try serve.runs("resilient").first?.state == "succeeded" }
+        #expect(!orphans.contains(where: ServeProcess.isRunning), "the interrupted attempt's process was left running")
+        let attempts = try serve.read { db in
+            try Row.fetchAll(db, sql: "SELECT taskID, attempt, state, reason FROM task_attempt ORDER BY id").map {
+                "\($0["taskID"] as String) \($0["attempt"] as Int) \($0["state"] as String) \(($0["reason"] as String?) ?? "")"
+            }
+        } ?? []
+        #expect(attempts == ["long 1 failed interrupted", "long 2 succeeded ", "after 1 succeeded "], "\(attempts)")
+        #expect(try String(contentsOfFile: marker, encoding: .utf8) == "1\n2\n")
+        #expect(try serve.stop() == 0)
+    }
+
+    @Test func cancellingARunningRunFromAnotherProcessStopsItsTasks() throws {
+        let scenario = try ReconcilerScenario()
+        try scenario.repo.write("manifests/long.json", servedPipeline("long", every: "1h", run: "sleep 300 & sleep 300"))
+        try scenario.repo.commit("Add long")
+        let serve = try ServeProcess(scenario).start(interval: "1h")
+        let queued = try scenario.withState("trigger", "long", "--json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(queued.stdout.utf8)) as? [String: Any])
+        let runID = try #require(object["run"] as? Int)
+        try serve.waitFor("the task processes") { serve.taskProcesses().count >= 2 }
+        let cancelled = try scenario.withState("cancel", String(runID))
+        #expect(cancelled.status == 0, "\(cancelled.stderr)")
+        try serve.waitFor("the run to end cancelled") { try serve.runs("long").first?.state == "cancelled" }
+        try serve.waitFor("the processes to go", timeout: 15) { serve.taskProcesses().isEmpty }
+        let reason = try serve.runs("long").first?.reason ?? ""
+        #expect(reason.contains("cancel requested by"), "\(reason)")
+        #expect(try serve.stop() == 0)
+    }
+}
+
 enum OperatorName {
     static var current: String {
         if let name = getpwuid(geteuid())?.pointee.pw_name { return String(cString: name) }
