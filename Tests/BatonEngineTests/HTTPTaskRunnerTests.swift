@@ -10,7 +10,8 @@ import Testing
 /// Paths: `/record` stores the request (method, headers, body) in `seen.json` beside the
 /// script, then answers 200; `/status/N` answers N; `/hang` reads the request and never
 /// answers; `/large/N` answers N bytes of 100-byte numbered lines; `/echo/NAME` answers with
-/// the value of request header NAME.
+/// the value of request header NAME; `/flaky/N` answers 503 to the first N requests, then
+/// records like `/record`.
 final class LoopbackServer {
     static let script = #"""
         import json, sys, threading
@@ -61,6 +62,20 @@ final class LoopbackServer {
                             line += 1
                     except (BrokenPipeError, ConnectionResetError):
                         pass
+                elif parts[0] == "flaky":
+                    # Fails the first N requests with 503, then behaves like /record.
+                    import os
+                    counter = folder + "/flaky.count"
+                    count = int(open(counter).read()) if os.path.exists(counter) else 0
+                    open(counter, "w").write(str(count + 1))
+                    if count < int(parts[1]):
+                        self.answer(503, b"try again\n")
+                    else:
+                        with open(folder + "/seen.json.tmp", "w") as f:
+                            json.dump({"method": self.command, "headers": dict(self.headers.items()),
+                                       "body": body.decode(), "tries": count + 1}, f)
+                        os.rename(folder + "/seen.json.tmp", folder + "/seen.json")
+                        self.answer(200, b"ok\n")
                 elif parts[0] == "echo":
                     self.answer(200, ("you sent: %s\n" % self.headers.get(parts[1], "")).encode())
                 else:

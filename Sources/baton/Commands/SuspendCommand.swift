@@ -25,9 +25,12 @@ struct SuspendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Why, for the audit log and `baton status`.")
     var reason: String?
 
+    @Flag(name: .long, help: "Print one JSON object: the pipeline, whether it is suspended, by whom.")
+    var json = false
+
     func run() async throws {
-        try await reportingFailures(json: false) {
-            try await OperatorOverride.set(pipeline, suspended: true, reason: reason, options: options)
+        try await reportingFailures(json: json) {
+            try await OperatorOverride.set(pipeline, suspended: true, reason: reason, options: options, json: json)
         }
     }
 }
@@ -47,9 +50,12 @@ struct ResumeCommand: AsyncParsableCommand {
     @Argument(help: "The pipeline's name.")
     var pipeline: String
 
+    @Flag(name: .long, help: "Print one JSON object: the pipeline, whether it is suspended, by whom.")
+    var json = false
+
     func run() async throws {
-        try await reportingFailures(json: false) {
-            try await OperatorOverride.set(pipeline, suspended: false, reason: nil, options: options)
+        try await reportingFailures(json: json) {
+            try await OperatorOverride.set(pipeline, suspended: false, reason: nil, options: options, json: json)
         }
     }
 }
@@ -61,7 +67,15 @@ enum OperatorOverride {
         return ProcessInfo.processInfo.environment["USER"] ?? String(geteuid())
     }
 
-    static func set(_ pipeline: String, suspended: Bool, reason: String?, options: StateOptions) async throws(CommandFailure) {
+    static func set(_ pipeline: String, suspended: Bool, reason: String?, options: StateOptions, json: Bool) async throws(CommandFailure) {
+        func report(changed: Bool, actor: String?, daemon: Bool) {
+            if json {
+                print(JSONOut.render(JSONOut.object([
+                    ("pipeline", JSONOut.string(pipeline)), ("suspended", JSONOut.bool(suspended)), ("changed", JSONOut.bool(changed)),
+                    ("actor", JSONOut.string(actor)), ("daemonNotified", JSONOut.bool(daemon)),
+                ])))
+            }
+        }
         let store = try options.existingStore()
         do {
             guard let record = try await store.pipelines(named: [pipeline]).first, record.state == .active else {
@@ -69,7 +83,11 @@ enum OperatorOverride {
             }
             let existing = try await store.overrides().first { $0.pipeline == pipeline }
             if suspended == (existing != nil) {
-                print(suspended ? "\(pipeline) is already suspended by \(existing!.actor)" : "\(pipeline) is not suspended by an operator")
+                if json {
+                    report(changed: false, actor: existing?.actor, daemon: false)
+                } else {
+                    print(suspended ? "\(pipeline) is already suspended by \(existing!.actor)" : "\(pipeline) is not suspended by an operator")
+                }
                 return
             }
             let now = Date()
@@ -84,6 +102,7 @@ enum OperatorOverride {
             throw CommandFailure("\(error)")
         }
         let told = DaemonControl.notify(stateDirectory: options.stateDirectory)
+        if json { return report(changed: true, actor: user, daemon: told) }
         print("\(pipeline) \(suspended ? "suspended" : "resumed") by \(user)\(told ? "" : " (no daemon runs now; it takes effect when one starts)")")
     }
 }
