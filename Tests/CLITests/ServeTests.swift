@@ -358,6 +358,28 @@ extension ServeTests {
     }
 }
 
+extension ServeTests {
+    @Test func logsFollowPrintsLinesAsTheyComeAndEndsWithTheRun() throws {
+        let scenario = try ReconcilerScenario()
+        try scenario.repo.write("manifests/chatty.json", servedPipeline("chatty", every: "1h", run: "echo first line; sleep 1.5; echo second line >&2"))
+        try scenario.repo.commit("Add chatty")
+        let serve = try ServeProcess(scenario).start(interval: "1h")
+        let queued = try scenario.withState("trigger", "chatty", "--json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(queued.stdout.utf8)) as? [String: Any])
+        let runID = try #require(object["run"] as? Int)
+        try serve.waitFor("the task to start") { try serve.runs("chatty").first?.state == "running" }
+        let started = Date()
+        let followed = try scenario.withState("logs", String(runID), "--follow")
+        #expect(followed.status == 0, "\(followed.stderr)")
+        #expect(followed.stdout.contains("stdout first line") && followed.stdout.contains("stderr second line"), "\(followed.stdout)")
+        // It waited for the run (1.5 s of sleep) and left soon after it ended.
+        let waited = Date().timeIntervalSince(started)
+        #expect(waited > 1 && waited < 5, "followed for \(waited) s")
+        #expect(try serve.runs("chatty").first?.state == "succeeded")
+        #expect(try serve.stop() == 0)
+    }
+}
+
 enum OperatorName {
     static var current: String {
         if let name = getpwuid(geteuid())?.pointee.pw_name { return String(cString: name) }

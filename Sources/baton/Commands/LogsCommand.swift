@@ -38,6 +38,9 @@ struct LogsCommand: AsyncParsableCommand {
         try await reportingFailures(json: false) {
             let store = try options.existingStore()
             var printed: [String: UInt64] = [:]
+            // Log lines land in runs/, the run's and attempts' states in the store's WAL.
+            let state = options.stateDirectory
+            let changes = follow ? FileChanges(folders: [state, "\(state)/runs"]) : nil
             while true {
                 let (run, attempts) = try await load(store)
                 for record in attempts {
@@ -48,7 +51,12 @@ struct LogsCommand: AsyncParsableCommand {
                     printed[path] = offset + Self.copy(path, from: offset)
                 }
                 if !follow || run.isFinished { break }
-                try await Task.sleep(for: .milliseconds(200))
+                if let changes {
+                    // Bounded, so a change inotify cannot see (another host's store) still shows.
+                    changes.wait(upTo: .seconds(1))
+                } else {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
             }
         }
     }
