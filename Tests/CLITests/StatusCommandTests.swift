@@ -73,7 +73,7 @@ import Testing
         let result = try scenario.withState("status")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains("pipelines: 1 active, 1 retired"))
-        #expect(lines.contains { $0.hasPrefix("  sales ") && $0.hasSuffix("yes") && $0.contains("v2") })
+        #expect(lines.contains { $0.hasPrefix("  sales ") && $0.hasSuffix("yes (manifest)") && $0.contains("v2") })
         #expect(lines.contains("retired:"))
         #expect(lines.contains { $0.hasPrefix("  ops ") && $0.contains("v2") && $0.hasSuffix("manifests/ops.json") })
 
