@@ -89,8 +89,10 @@ import Testing
     }
 
     @Test func missedPoliciesAndStartingDeadlineAcrossAStopAndStart() throws {
+        let alerts = NSTemporaryDirectory() + "missed-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: alerts) }
         let scenario = try scenario([
-            "skip": servedPipeline("skip"),
+            "skip": servedPipeline("skip", fields: #", "alerts": [{"on": ["missed"], "command": ["sh", "-c", "echo $BATON_ALERT_EVENT $BATON_ALERT_PIPELINE $BATON_ALERT_STATE >> \#(alerts)"]}]"#),
             "latest": servedPipeline("latest", schedule: #", "missed": "latest""#),
             "all": servedPipeline("all", schedule: #", "missed": "all""#),
             "deadline": servedPipeline("deadline", schedule: #", "missed": "all", "startingDeadline": "2s""#),
@@ -126,6 +128,9 @@ import Testing
         #expect(deadline.contains { $0.state == "succeeded" }, "\(deadline)")
         let statuses = try serve.runs().map(\.state)
         #expect(!statuses.contains("running"))
+        // Every missed slot raised the `missed` alert.
+        let raised = ((try? String(contentsOfFile: alerts, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0 == "missed skip missed" }
+        #expect(raised.count >= skipped.count, "\(raised.count) alerts for \(skipped.count) missed slots")
     }
 
     @Test func theThreeConcurrencyPolicies() throws {
