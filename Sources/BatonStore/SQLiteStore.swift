@@ -273,12 +273,17 @@ public final class SQLiteStore: StateStore {
     }
 
     public func lastSlots() async throws(StoreError) -> [String: Date] {
+        try await datesByPipeline("SELECT pipeline, MAX(scheduledAt) AS time FROM run WHERE scheduledAt IS NOT NULL GROUP BY pipeline")
+    }
+
+    /// A `pipeline, time` query as a dictionary.
+    private func datesByPipeline(_ sql: String) async throws(StoreError) -> [String: Date] {
         try await read { db in
-            var slots: [String: Date] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT pipeline, MAX(scheduledAt) AS slot FROM run WHERE scheduledAt IS NOT NULL GROUP BY pipeline") {
-                if let slot: Date = row["slot"] { slots[row["pipeline"]] = slot }
+            var times: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: sql) {
+                if let time: Date = row["time"] { times[row["pipeline"]] = time }
             }
-            return slots
+            return times
         }
     }
 
@@ -304,13 +309,7 @@ public final class SQLiteStore: StateStore {
     }
 
     public func resumeTimes() async throws(StoreError) -> [String: Date] {
-        try await read { db in
-            var times: [String: Date] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT pipeline, MAX(time) AS time FROM audit_event WHERE action = 'resume' GROUP BY pipeline") {
-                if let time: Date = row["time"] { times[row["pipeline"]] = time }
-            }
-            return times
-        }
+        try await datesByPipeline("SELECT pipeline, MAX(time) AS time FROM audit_event WHERE action = 'resume' GROUP BY pipeline")
     }
 
     public func overrides() async throws(StoreError) -> [PipelineOverride] {

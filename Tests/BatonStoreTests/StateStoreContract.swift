@@ -17,6 +17,9 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
     case oneRunPerSlot
     case runsAndAttemptsAreRecordedAndUpdated
     case aCacheHitIsTheNewestSuccessfulAttemptWithTheKey
+    case aBatchOfSlotsIsRecordedTogetherStillOnePerSlot
+    case prunedRunsTakeTheirAttemptsAlong
+    case suspensionsAndTheDaemonRowAreKept
 
     var testDescription: String { rawValue }
 
@@ -32,6 +35,9 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         case .oneRunPerSlot: try await oneRunPerSlot(store)
         case .runsAndAttemptsAreRecordedAndUpdated: try await runsAndAttempts(store)
         case .aCacheHitIsTheNewestSuccessfulAttemptWithTheKey: try await cacheHits(store)
+        case .aBatchOfSlotsIsRecordedTogetherStillOnePerSlot: try await batchOfSlots(store)
+        case .prunedRunsTakeTheirAttemptsAlong: try await pruning(store)
+        case .suspensionsAndTheDaemonRowAreKept: try await suspensionsAndDaemon(store)
         }
     }
 
@@ -256,5 +262,65 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         #expect(try await store.cachedAttempt(pipeline: "etl", taskID: "t", cacheKey: "k", since: F.time(21)) == nil)
         #expect(try await store.cachedAttempt(pipeline: "other", taskID: "t", cacheKey: "k", since: F.time(0)) == nil)
         #expect(try await store.cachedAttempt(pipeline: "etl", taskID: "u", cacheKey: "k", since: F.time(0)) == nil)
+    }
+
+    private func batchOfSlots(_ store: any StateStore) async throws {
+        let version = try await versionID(store)
+        func run(_ slot: Int, _ state: RunRecord.State) -> RunRecord {
+            RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time(slot), trigger: "schedule", state: state, createdAt: F.time(100))
+        }
+        let first = try await store.createRuns([run(1, .missed), run(2, .running), run(3, .queued)])
+        #expect(first.map(\.created) == [true, true, true])
+        // A second batch for slots already taken (a crash between two fires) creates nothing new.
+        let second = try await store.createRuns([run(2, .running), run(4, .skipped)])
+        #expect(second.map(\.created) == [false, true])
+        #expect(second[0].run.id == first[1].run.id)
+        #expect(try await store.lastSlots() == ["etl": F.time(4)])
+        let open = try await store.runs(inStates: [.running, .queued])
+        #expect(open.map(\.scheduledAt) == [F.time(2), F.time(3)])
+    }
+
+    private func pruning(_ store: any StateStore) async throws {
+        let version = try await versionID(store)
+        var ids: [Int64] = []
+        for slot in 1...5 {
+            let state: RunRecord.State = slot == 2 ? .running : .succeeded
+            let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time(slot), trigger: "schedule", state: state, createdAt: F.time(slot))).run
+            let id = try #require(run.id)
+            ids.append(id)
+            _ = try await store.insertAttempt(TaskAttemptRecord(runID: id, taskID: "t", attempt: 1, state: "succeeded"))
+        }
+        let pruned = try await store.pruneRuns(of: "etl", keep: 2)
+        // The newest two stay, and so does a run still running, however old.
+        #expect(pruned.compactMap(\.id) == [ids[0], ids[2]])
+        #expect(try await store.runs(of: "etl", limit: 10).compactMap(\.id).sorted() == [ids[1], ids[3], ids[4]])
+        #expect(try await store.attempts(ofRun: ids[0]).isEmpty)
+        #expect(try await store.pruneRuns(of: "etl", keep: 2).isEmpty)
+        // Versions and audit events are never pruned.
+        #expect(try await store.versions(of: "etl").count == 1)
+        #expect(try await store.auditEvents(AuditQuery(pipeline: "etl")).count == 1)
+    }
+
+    private func suspensionsAndDaemon(_ store: any StateStore) async throws {
+        let version = try await versionID(store)
+        let suspend = PipelineOverride(pipeline: "etl", reason: "maintenance", actor: "ops", since: F.time(10))
+        try await store.setOverride(pipeline: "etl", suspend, event: AuditEvent(time: F.time(10), pipeline: "etl", action: "suspend", changedFields: [], commit: nil, author: nil, actor: "ops", message: "maintenance", versionID: version))
+        #expect(try await store.overrides() == [suspend])
+        #expect(try await store.resumeTimes().isEmpty)
+        try await store.setOverride(pipeline: "etl", nil, event: AuditEvent(time: F.time(20), pipeline: "etl", action: "resume", changedFields: [], commit: nil, author: nil, actor: "ops", versionID: version))
+        #expect(try await store.overrides().isEmpty)
+        #expect(try await store.resumeTimes() == ["etl": F.time(20)])
+        let events = try await store.auditEvents(AuditQuery(pipeline: "etl"))
+        #expect(events.map(\.action) == ["resume", "suspend", "create"])
+        #expect(events.first?.actor == "ops")
+
+        #expect(try await store.daemon() == nil)
+        var record = DaemonRecord(pid: 123, processStartTime: 456, startedAt: F.time(1), interval: 60)
+        try await store.saveDaemon(record)
+        record.reconcileCount = 3
+        record.sourceFailures = 2
+        record.sourceError = "fetch failed"
+        try await store.saveDaemon(record)
+        #expect(try await store.daemon() == record)
     }
 }
