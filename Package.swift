@@ -110,6 +110,7 @@ let package = Package(
         ),
         .testTarget(name: "CGit2Tests", dependencies: ["CGit2"]),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonManifest", "BatonStore", "BatonTestSupport"]),
+        .testTarget(name: "BatonDaemonTests", dependencies: ["BatonDaemon"]),
         // Real repositories (built with the git CLI), scratch directories and a git daemon,
         // shared by the test targets.
         .target(name: "BatonTestSupport", path: "Tests/Support"),

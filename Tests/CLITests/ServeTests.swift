@@ -385,6 +385,33 @@ extension ServeTests {
     }
 }
 
+extension ServeTests {
+    @Test func aFailingSourceBacksOffSaysSoInStatusAndStopsNothing() throws {
+        let scenario = try scenario(["p": servedPipeline("p")])
+        let serve = try ServeProcess(scenario).start(interval: "1s")
+        try serve.waitFor("a run") { try !serve.runs("p").isEmpty }
+        let moved = scenario.repo.path + ".away"
+        try FileManager.default.moveItem(atPath: scenario.repo.path, toPath: moved)
+        serve.signal(SIGHUP)
+        try serve.waitFor("two failed passes") { ((try serve.read { try Int.fetchOne($0, sql: "SELECT sourceFailures FROM daemon") } ?? nil) ?? 0) >= 2 }
+        let status = try scenario.withState("status")
+        #expect(status.stdout.contains("backing off") && status.stdout.contains("what is live keeps running"), "\(status.stdout)")
+        // Backing off: the third pass waits 8 intervals, not one.
+        let next = try #require(try serve.read { try String.fetchOne($0, sql: "SELECT nextReconcileAt FROM daemon") } ?? nil)
+        let failedAt = try #require(try serve.read { try String.fetchOne($0, sql: "SELECT lastReconcileAt FROM daemon") } ?? nil)
+        let wait = try #require(Self.date(next)).timeIntervalSince(try #require(Self.date(failedAt)))
+        #expect(wait > 3, "the next pass is only \(wait) s away")
+        let before = try serve.runs("p").count
+        try serve.waitFor("p to keep firing while the source fails") { try serve.runs("p").count >= before + 2 }
+
+        try FileManager.default.moveItem(atPath: moved, toPath: scenario.repo.path)
+        serve.signal(SIGHUP)
+        try serve.waitFor("the source to answer again") { (try serve.read { try Int.fetchOne($0, sql: "SELECT sourceFailures FROM daemon") } ?? nil) == 0 }
+        #expect(serve.logLines().contains { $0.message == "the source answers again" })
+        #expect(try serve.stop() == 0)
+    }
+}
+
 enum OperatorName {
     static var current: String {
         if let name = getpwuid(geteuid())?.pointee.pw_name { return String(cString: name) }
