@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config openssh-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git benchmark-reconcile benchmark-executor
+.PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git benchmark-reconcile benchmark-executor benchmark-daemon
 
 ## Install the system packages Baton builds against, only when absent.
 deps:
@@ -60,3 +60,6 @@ benchmark-reconcile: deps
 
 benchmark-executor: deps
 	Benchmarks/executor-benchmark.sh
+
+benchmark-daemon: deps
+	Benchmarks/daemon-benchmark.sh

@@ -19,8 +19,10 @@ scratch=${SCRATCH_PATH:-.build}
 
 echo "Building baton (release)..." >&2
 swift build -c release --scratch-path "$scratch" --product baton >&2
-binary="$PWD/$scratch/release/baton"
-[[ "$scratch" = /* ]] && binary="$scratch/release/baton"
+case "$scratch" in
+    /*) binary="$scratch/release/baton" ;;
+    *) binary="$PWD/$scratch/release/baton" ;;
+esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/daemon-benchmark.XXXXXX")
 # daemon_benchmark.py writes the pid of the daemon it runs to $work/daemon.pid and removes the
@@ -38,7 +40,8 @@ cleanup() {
             kill -KILL "$pid" 2>/dev/null || true
         fi
     fi
-    rm -rf "$work"
+    # A git command the killed Python side started may still be writing into the repository.
+    rm -rf "$work" 2>/dev/null || { sleep 1; rm -rf "$work"; }
     exit "$status"
 }
 trap cleanup EXIT

@@ -11,8 +11,9 @@ Usage: python3 Benchmarks/daemon_benchmark.py BATON_BINARY WORK_DIR
      writes an instant's runs in one transaction, so that is one number per instant (p50 and
      p99 over its 1,000 runs are equal to it). Beside it, p50/p99 of run.createdAt - S, the
      daemon's own timestamp of taking the slot (milliseconds, truncated, as the store keeps it).
-   - slot -> first task's process start: `started` (ns since the epoch, written by the task's
-     own `sh` as it starts) - S, p50 and p99 over the 1,000 runs, read once every run of S ended.
+   - slot -> first task's process start: the mtime (ns) of the file `started` that the task's
+     own `sh` creates in its workspace as it starts, minus S; p50 and p99 over the 1,000 runs,
+     read once every run of S ended. One process per run, as in a real one-task pipeline.
    Also: how many of the 1,000 succeeded, and when the last one ended (max finishedAt - S).
 2. 10,000 idle pipelines (daily cron), default interval (60s): after the first pass applied
    and 5 s more, 60 s of /proc/PID/status (VmRSS each second, VmHWM at the end) and
@@ -88,7 +89,9 @@ def write_repository(path, manifests):
 
 
 def shared_instant_manifests():
-    task = {"id": "t", "run": ["sh", "-c", "echo started=$(date +%s%N) >> $BATON_OUTPUT"]}
+    # One process per run: the shell's own `:` builtin creates a file in the run's workspace
+    # as it starts, and the file's mtime (nanoseconds) is the process's start as it saw it.
+    task = {"id": "t", "run": ["sh", "-c", ': > "$BATON_WORKSPACE/started"']}
     return {f"p{i:04d}.json": {"apiVersion": "baton/v1", "kind": "Pipeline", "name": f"p{i:04d}",
                                "schedule": {"every": f"{EVERY}s"}, "tasks": [task]}
             for i in range(1, PIPELINES + 1)}
@@ -232,7 +235,7 @@ def shared_instant(binary, work):
             while time.time() < slot - 0.2:
                 time.sleep(min(0.1, max(0.0, slot - 0.2 - time.time())))
             baseline = rows(db, "SELECT COALESCE(MAX(id), 0) FROM run")[0][0]
-            previous, polls = None, 0
+            previous, previous_count, polls = None, 0, 0
             while True:
                 polled = time.time()
                 count = rows(db, "SELECT COUNT(*) FROM run WHERE id > ? AND scheduledAt = ?", (baseline, key))[0][0]
@@ -241,10 +244,11 @@ def shared_instant(binary, work):
                     break
                 if polled > slot + 30:
                     raise Failure(f"only {count} of {PIPELINES} runs of {key} recorded 30 s after the slot:\n" + daemon.tail())
-                previous = polled
+                previous, previous_count = polled, count
                 time.sleep(0.002)
             visible.append({"slot": key, "ms": (polled - slot) * 1000,
-                            "previous_poll_ms": None if previous is None else (previous - slot) * 1000, "polls": polls})
+                            "previous_poll_ms": None if previous is None else (previous - slot) * 1000,
+                            "previous_poll_count": previous_count, "polls": polls})
             print(f"  instant {key}: all {PIPELINES} runs visible after {(polled - slot) * 1000:.1f} ms", file=sys.stderr)
 
         keys = [slot_text(s) for s in instants]
@@ -261,23 +265,26 @@ def shared_instant(binary, work):
         per_instant = []
         for slot, key, seen in zip(instants, keys, visible):
             found = rows(db, """
-                SELECT r.state, r.createdAt, r.finishedAt, r.reason, a.outputs, a.state
+                SELECT r.state, r.createdAt, r.finishedAt, r.reason, r.id, a.state
                 FROM run r LEFT JOIN task_attempt a
                   ON a.runID = r.id AND a.attempt = (SELECT MIN(attempt) FROM task_attempt WHERE runID = r.id)
                 WHERE r.scheduledAt = ?""", (key,))
             created = [(parse_store_date(c) - slot) * 1000 for _, c, _, _, _, _ in found]
             starts, states, reasons = [], {}, {}
-            for state, _, _, reason, outputs, _ in found:
+            for state, _, _, reason, run_id, _ in found:
                 states[state] = states.get(state, 0) + 1
                 if reason:
                     reasons[reason[:160]] = reasons.get(reason[:160], 0) + 1
-                value = json.loads(outputs or "{}").get("started")
-                if value is not None:
-                    starts.append((int(value) - slot * 1_000_000_000) / 1e6)
+                try:
+                    value = os.stat(os.path.join(daemon.state, "runs", str(run_id), "started")).st_mtime_ns
+                except FileNotFoundError:
+                    continue
+                starts.append((value - slot * 1_000_000_000) / 1e6)
             ended = [parse_store_date(f) for _, _, f, _, _, _ in found if f]
             per_instant.append({
                 "slot": key, "runs": len(found), "states": states, "reasons": reasons,
-                "record_ms": seen["ms"], "record_previous_poll_ms": seen["previous_poll_ms"], "polls": seen["polls"],
+                "record_ms": seen["ms"], "record_previous_poll_ms": seen["previous_poll_ms"],
+                "record_previous_poll_count": seen["previous_poll_count"], "polls": seen["polls"],
                 "created_p50_ms": percentile(created, 50), "created_p99_ms": percentile(created, 99),
                 "created_distinct": len(set(created)),
                 "start_p50_ms": percentile(starts, 50) if starts else None,
@@ -379,6 +386,12 @@ def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__.strip().splitlines()[2])
     binary, work = sys.argv[1], sys.argv[2]
+
+    def interrupted(number, _):
+        raise SystemExit(128 + number)  # unwinds through the `finally` that stops the daemon
+
+    signal.signal(signal.SIGTERM, interrupted)
+    signal.signal(signal.SIGINT, interrupted)
     load = os.getloadavg()
     try:
         print(f"1,000 pipelines sharing an instant (every {EVERY}s, --workers 16), {INSTANTS} instants...", file=sys.stderr)
@@ -427,6 +440,11 @@ def main():
     missed |= not all_succeeded
     print("%-52s %9s      %s (target: 1,000 each)" % ("runs succeeded per instant", "/".join(map(str, succeeded)),
                                                    "met" if all_succeeded else "MISSED"))
+    def each(key):
+        return "/".join("-" if i[key] is None else "%.0f" % i[key] for i in instants)
+
+    print("per instant (ms): records visible %s; process start p50 %s, p99 %s; last run ended %s"
+          % (each("record_ms"), each("start_p50_ms"), each("start_p99_ms"), each("last_ended_ms")))
     print("(medians over %d instants; the first %.1f s after the pass applied; daemon up %.2f s, applied %.2f s after its start;"
           " idle: cold pass applied %.1f s after start, %d reconcile pass(es) in the window, RSS %.1f -> %.1f MB; load average %.2f before, %.2f after)"
           % (len(instants), shared["first_instant_after_applied_s"], shared["started_s"], shared["applied_s"], quiet["applied_s"],

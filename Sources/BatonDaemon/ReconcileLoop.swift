@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BatonGit
 import BatonReconciler
 import BatonStore
@@ -81,6 +84,10 @@ actor ReconcileLoop {
                 }
             }
             if report.outcome != .rejected { await applied() }
+            // A cold pass of thousands of manifests frees most of what it allocated; glibc
+            // keeps freed memory for reuse, so give it back to the system (a daemon following
+            // 10,000 pipelines otherwise keeps the peak of its first pass for good).
+            if report.outcome == .applied, !report.alreadyJudged { MemoryTrim.giveBack() }
         } catch {
             record.sourceFailures += 1
             record.sourceError = error.description
@@ -94,5 +101,17 @@ actor ReconcileLoop {
         record.reconcileCount += 1
         record.lastReconcileAt = Date()
         try? await store.saveDaemon(record)
+    }
+}
+
+/// glibc's `malloc_trim`, looked up at run time (its header is not in Swift's Glibc module).
+enum MemoryTrim {
+    private typealias Trim = @convention(c) (Int) -> Int32
+    private static let address: UInt = dlsym(nil, "malloc_trim").map { UInt(bitPattern: $0) } ?? 0
+
+    /// Returns the free memory at the top of and between the heaps to the system.
+    static func giveBack() {
+        guard address != 0, let pointer = UnsafeRawPointer(bitPattern: address) else { return }
+        _ = unsafeBitCast(pointer, to: Trim.self)(0)
     }
 }

@@ -29,6 +29,8 @@ public actor RunSupervisor {
     /// Runs waiting for their pipeline's active run to end (catch-up under `forbid`).
     private var waiting: [String: [RunRecord]] = [:]
     private var stopping = false
+    /// Runs ended per pipeline since its last pruning.
+    private var endedSincePrune: [String: Int] = [:]
 
     public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -223,6 +225,7 @@ public actor RunSupervisor {
             let (version, pipeline) = try await requests.pipeline(versionID: versionID)
             context.version = version
             context.alerts = pipeline.alerts
+            context.model = pipeline
             var request = try await requests.request(
                 versionID: versionID, parameters: run.parameters, scheduledAt: run.scheduledAt,
                 trigger: run.trigger == "schedule" ? "schedule" : run.trigger, continuing: continuing)
@@ -243,7 +246,7 @@ public actor RunSupervisor {
             }
             if let ended { finished(RunResult(run: ended, tasks: []), context: context) }
         }
-        await ended(id, pipeline: run.pipeline)
+        await ended(id, pipeline: run.pipeline, model: context.model)
     }
 
     /// What an alert about one run needs to say and where a command alert runs.
@@ -254,6 +257,7 @@ public actor RunSupervisor {
         var version: PipelineVersion?
         var alerts: [Alert]?
         var treeRoot: String?
+        var model: Pipeline?
 
         func event(_ kind: Alert.Event, state: String, task: String? = nil, reason: String? = nil, logTail: [String] = []) -> AlertEvent {
             AlertEvent(
@@ -353,28 +357,42 @@ public actor RunSupervisor {
 
     // MARK: After a run
 
-    private func ended(_ runID: Int64, pipeline: String) async {
+    private func ended(_ runID: Int64, pipeline: String, model: Pipeline?) async {
         active[runID] = nil
         if !stopping, var queue = waiting[pipeline], !queue.isEmpty, runIDs(of: pipeline).isEmpty {
             let next = queue.removeFirst()
             waiting[pipeline] = queue.isEmpty ? nil : queue
             start(next, continuing: [])
         }
-        await prune(pipeline)
+        guard let model else { return }
+        // In batches of a tenth of keepRuns (at least one run): a pipeline holds at most
+        // 10 % more than it keeps, and a burst of short runs is not a burst of deletes.
+        let ended = (endedSincePrune[pipeline] ?? 0) + 1
+        if ended >= max(1, model.keepRuns / 10) {
+            endedSincePrune[pipeline] = 0
+            await prune(pipeline, model: model)
+        } else {
+            endedSincePrune[pipeline] = ended
+        }
     }
 
     /// Keeps the pipeline's newest `keepRuns` runs; older runs go with their logs and
     /// workspaces. Versions and audit events are never pruned.
-    private func prune(_ pipeline: String) async {
-        guard let record = try? await store.pipelines(named: [pipeline]).first,
-              let (_, model) = try? await requests.pipeline(versionID: record.currentVersionID) else { return }
+    private func prune(_ pipeline: String, model: Pipeline) async {
         guard let pruned = try? await store.pruneRuns(of: pipeline, keep: model.keepRuns), !pruned.isEmpty else { return }
-        let runs = executor.stateDirectory + "/runs"
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: runs)) ?? []
+        // Each attempt's files are named after the run, task and attempt: removed by name,
+        // never by listing a folder that holds every run's files.
+        let attempts = model.tasks.map { task in (task.id, (task.settings.inheriting(from: model.defaults).retries ?? 0) + 1) }
         for run in pruned {
             guard let id = run.id else { continue }
             try? FileManager.default.removeItem(atPath: executor.runDirectory(id))
-            for name in names where name.hasPrefix("\(id).") { try? FileManager.default.removeItem(atPath: "\(runs)/\(name)") }
+            for (task, count) in attempts {
+                for attempt in 0...count {
+                    let base = "\(executor.stateDirectory)/runs/\(id).\(task).\(attempt)"
+                    unlink(base + ".log")
+                    unlink(base + ".out")
+                }
+            }
         }
     }
 }

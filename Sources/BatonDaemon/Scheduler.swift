@@ -66,11 +66,13 @@ public actor Scheduler {
             book.remove(name)
             manifestSuspended[name] = nil
         }
+        var commits: Set<String> = []
         for record in changed {
             let version: PipelineVersion
             let pipeline: Pipeline
             do {
                 (version, pipeline) = try await requests.pipeline(versionID: record.currentVersionID)
+                commits.insert(version.revisionCommit)
             } catch {
                 logger.error("cannot schedule a pipeline", metadata: ["pipeline": "\(record.name)", "error": "\(error.message)"])
                 continue
@@ -93,6 +95,7 @@ public actor Scheduler {
             overrides = suspended
         }
         if !changed.isEmpty { logger.info("schedule updated", metadata: ["changed": "\(changed.count)", "scheduled": "\(book.count)"]) }
+        for commit in commits { await requests.prepareTree(commit: commit) }
         wakeup.poke()
     }
 

@@ -54,6 +54,12 @@ public actor VersionRequests {
         return request
     }
 
+    /// Exports the tree of a commit ahead of its first run, so the first slot after a
+    /// reconcile does not wait for it.
+    public func prepareTree(commit: String) async {
+        _ = try? await treeRoot(commit: commit)
+    }
+
     private func parsedVersion(_ id: Int64) async throws(DaemonError) -> Parsed {
         if let hit = parsed[id] { return hit }
         let stored: PipelineVersion?
