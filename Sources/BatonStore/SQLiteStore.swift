@@ -13,6 +13,7 @@ public final class SQLiteStore: StateStore {
 
     public let path: String
     let pool: DatabasePool
+    let group: GroupCommit
 
     /// Opens (creating when needed) the store of a state directory.
     public convenience init(stateDirectory: String) throws(StoreError) {
@@ -48,6 +49,7 @@ public final class SQLiteStore: StateStore {
         } catch {
             throw StoreError(.open, "cannot open the state store \(path): \(Self.describe(error))")
         }
+        group = GroupCommit(pool: pool)
         let migrator = Self.migrator
         do {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
@@ -184,7 +186,7 @@ public final class SQLiteStore: StateStore {
     // MARK: Writes
 
     public func updateRun(_ run: RunRecord) async throws(StoreError) {
-        try writeNow { db in try Self.update(run, db) }
+        try await writeNow { db in try Self.update(run, db) }
     }
 
     public func updateRun(id: Int64, _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord {
@@ -192,7 +194,7 @@ public final class SQLiteStore: StateStore {
     }
 
     public func updateRun(id: Int64, saving attempts: [TaskAttemptRecord], _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord {
-        try writeNow { db in
+        try await writeNow { db in
             for attempt in attempts { try Self.update(attempt, db) }
             let find = try db.cachedStatement(sql: "SELECT * FROM run WHERE id = ?")
             guard var run = try RunRecord.fetchOne(find, arguments: [id]) else { throw StoreError(.notFound, "run \(id) does not exist") }
@@ -203,7 +205,7 @@ public final class SQLiteStore: StateStore {
     }
 
     public func insertAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) -> TaskAttemptRecord {
-        try writeNow { db in
+        try await writeNow { db in
             let insert = try db.cachedStatement(sql: "INSERT INTO task_attempt (\(TaskAttemptRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
             try insert.execute(arguments: attempt.arguments)
             var inserted = attempt
@@ -213,11 +215,11 @@ public final class SQLiteStore: StateStore {
     }
 
     public func updateAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) {
-        try writeNow { db in try Self.update(attempt, db) }
+        try await writeNow { db in try Self.update(attempt, db) }
     }
 
     public func createRun(_ run: RunRecord) async throws(StoreError) -> (run: RunRecord, created: Bool) {
-        let result = try writeNow { db in try Self.insertUnlessTaken(run, db) }
+        let result = try await writeNow { db in try Self.insertUnlessTaken(run, db) }
         return (result.run, result.created)
     }
 
@@ -470,14 +472,14 @@ public final class SQLiteStore: StateStore {
         return try result.get()
     }
 
-    /// A write on the calling thread, for the small rows a run writes before and after each
-    /// step (a run, an attempt): when the writer is idle, GRDB runs it right here, so the
+    /// A write for the small rows a run writes before and after each step (a run, an
+    /// attempt), through `GroupCommit`: on the calling thread when the writer is idle, so the
     /// write costs its SQL and no thread hand-offs (two per write, which were most of a
-    /// one-task run's bookkeeping). Waiting for a busy writer blocks the calling thread, so
-    /// large writes (`apply`) stay on the asynchronous path.
-    private func writeNow<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    /// one-task run's bookkeeping), and committed together with the others when many runs
+    /// write at once. Large writes (`apply`) stay on GRDB's asynchronous path.
+    private func writeNow<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
-            return try pool.write(body)
+            return try await group.write(body)
         } catch {
             throw Self.storeError(error, path: path)
         }
