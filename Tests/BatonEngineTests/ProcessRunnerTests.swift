@@ -77,7 +77,7 @@ import Glibc
         let directory = try TemporaryDirectory()
         let bin = directory.sub("bin")
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
-        try "#!/bin/sh\necho \"tool $1\"\n".write(toFile: bin + "/baton-test-tool", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\necho \"tool $1\"\n".write(toFile: bin + "/baton-test-tool", atomically: false, encoding: .utf8)
         chmod(bin + "/baton-test-tool", 0o755)
         let spec = ProcessTesting.spec(
             .arguments(["baton-test-tool", "ran"]), in: directory, environment: ["PATH": bin + ":/usr/bin:/bin"])

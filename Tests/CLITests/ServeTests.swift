@@ -451,7 +451,7 @@ final class WebhookReceiver: @unchecked Sendable {
                 def log_message(self, *a): pass
             http.server.HTTPServer(('127.0.0.1', int(sys.argv[2])), H).serve_forever()
             """
-        try script.write(toFile: directory.sub("server.py"), atomically: true, encoding: .utf8)
+        try script.write(toFile: directory.sub("server.py"), atomically: false, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: directory.sub("bodies"), withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", directory.sub("server.py"), directory.sub("bodies"), String(port)]
