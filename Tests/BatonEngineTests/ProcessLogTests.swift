@@ -21,6 +21,24 @@ import Glibc
         #expect(lines.filter { $0.stream == "stderr" }.map(\.text) == ["***"])
     }
 
+    @Test func aQuietTaskLeavesNoFileAndAnUnwritableLogFailsBeforeTheStart() async throws {
+        let directory = try TemporaryDirectory()
+        let quiet = ProcessTesting.spec(.shell("true"), in: directory)
+        #expect(try await ProcessTesting.run(quiet).succeeded)
+        #expect(!FileManager.default.fileExists(atPath: quiet.logPath))
+        var chatty = ProcessTesting.spec(.shell("echo hello"), in: directory)
+        chatty.logPath = directory.sub("logs/chatty.log")
+        #expect(try await ProcessTesting.run(chatty).succeeded)
+        #expect(try ProcessTesting.logLines(chatty).map(\.text) == ["hello"])
+
+        // A log that cannot be written is an error before anything starts.
+        var underAFile = ProcessTesting.spec(.shell("touch \(directory.sub("ran"))"), in: directory)
+        _ = FileManager.default.createFile(atPath: directory.sub("plain"), contents: Data())
+        underAFile.logPath = directory.sub("plain/attempt.log")
+        await #expect(throws: EngineError.self) { try await ProcessTesting.run(underAFile) }
+        #expect(!FileManager.default.fileExists(atPath: directory.sub("ran")))
+    }
+
     @Test func aVeryLongLineIsSplitAt64KiB() async throws {
         let directory = try TemporaryDirectory()
         let spec = ProcessTesting.spec(.shell("head -c 150000 /dev/zero | tr '\\0' a; echo; echo after"), in: directory)

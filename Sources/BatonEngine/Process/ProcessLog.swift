@@ -16,7 +16,10 @@ final class ProcessLog {
     /// A line without a newline is cut here, so one endless line cannot grow the buffer.
     static let maximumLineLength = 64 * 1024
 
-    private let fd: Int32
+    private let path: String
+    /// Opened at the first line: a task that prints nothing leaves no file (and costs no
+    /// inode, a noticeable share of a short task's bookkeeping).
+    private var fd: Int32 = -1
     private let limit: Int
     /// Longest first, so a secret that contains another is replaced whole.
     private let redactions: [[UInt8]]
@@ -27,23 +30,27 @@ final class ProcessLog {
     private(set) var bytesWritten = 0
     private(set) var truncated = false
 
-    /// Creates the file (and its folders). Done before the process starts so a log that
-    /// cannot be written is an error of the attempt, not a silently lost output.
+    /// Checks, before the process starts, that the log can be written (its folder exists,
+    /// or is created, and is writable), so a log that cannot be written is an error of the
+    /// attempt, not a silently lost output. The file itself is created with the first line.
     init(path: String, limit: Int, redactions: [String]) throws(EngineError) {
-        var fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0, errno == ENOENT {
-            let folder = (path as NSString).deletingLastPathComponent
+        let folder = (path as NSString).deletingLastPathComponent
+        var info = stat()
+        if stat(folder, &info) != 0 {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
                 throw EngineError(.io, "cannot create the log folder \(folder): \(error.localizedDescription)")
             }
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        } else if info.st_mode & S_IFMT != S_IFDIR {
+            throw EngineError(.io, "cannot create the log file \(path): \(folder) is not a folder")
         }
-        guard fd >= 0 else {
+        guard access(folder, W_OK) == 0 else {
             throw EngineError(.io, "cannot create the log file \(path): \(String(cString: strerror(errno)))")
         }
-        self.fd = fd
+        // A log of an earlier try at the same path (a run taken up again) is not this one's.
+        unlink(path)
+        self.path = path
         self.limit = max(0, limit)
         self.redactions = redactions.filter { !$0.isEmpty }.map { Array($0.utf8) }.sorted { $0.count > $1.count }
         output.reserveCapacity(Self.maximumLineLength * 2)
@@ -59,7 +66,7 @@ final class ProcessLog {
         guard isOpen else { return }
         flush()
         isOpen = false
-        Glibc.close(fd)
+        if fd >= 0 { Glibc.close(fd) }
     }
 
     /// Splits `bytes` into lines; a trailing part without newline waits for the next chunk.
@@ -114,6 +121,15 @@ final class ProcessLog {
     func flush() {
         defer { output.removeAll(keepingCapacity: true) }
         guard !output.isEmpty, !writeFailed, isOpen else { return }
+        if fd < 0 {
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            // Checked writable before the process started; failing now (no inodes left) is
+            // like a full disk: the task goes on, the log is best effort.
+            guard fd >= 0 else {
+                writeFailed = true
+                return
+            }
+        }
         output.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
