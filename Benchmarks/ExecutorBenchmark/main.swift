@@ -63,25 +63,32 @@ let clock = ContinuousClock()
 // run waits for the previous one), and all submitted at once with 16 workers, the way the
 // daemon runs a burst of slots.
 let oneTask = request(manifest([#"{"id": "t", "run": "true"}"#]), tree: tree)
-var executorRates: [Double] = [], concurrentRates: [Double] = [], plainRates: [Double] = []
+// The same with a task that prints a line, so each run also creates its log file.
+let printing = request(manifest([#"{"id": "t", "run": "echo line"}"#]), tree: tree)
+var executorRates: [Double] = [], concurrentRates: [Double] = [], printingRates: [Double] = [], plainRates: [Double] = []
+
+func submittedAtOnce(_ request: RunRequest, _ count: Int) async throws -> Double {
+    let start = clock.now
+    try await withThrowingTaskGroup(of: RunResult.self) { group in
+        for index in 0..<count {
+            if index >= 16, let result = try await group.next(), result.run.state != .succeeded { fail("a one-task run failed") }
+            group.addTask { try await executor.execute(request) }
+        }
+        for try await result in group where result.run.state != .succeeded { fail("a one-task run failed") }
+    }
+    return Double(count) / seconds(clock.now - start)
+}
 let perRound = max(1, runs / 5)
 for _ in 0..<5 {
-    var start = clock.now
+    let start = clock.now
     for _ in 0..<perRound {
         let result = try await executor.execute(oneTask)
         guard result.run.state == .succeeded else { fail("a one-task run failed: \(result.tasks)") }
     }
     executorRates.append(Double(perRound) / seconds(clock.now - start))
     plainRates.append(plainLoop(perRound))
-    start = clock.now
-    try await withThrowingTaskGroup(of: RunResult.self) { group in
-        for index in 0..<perRound {
-            if index >= 16, let result = try await group.next(), result.run.state != .succeeded { fail("a one-task run failed") }
-            group.addTask { try await executor.execute(oneTask) }
-        }
-        for try await result in group where result.run.state != .succeeded { fail("a one-task run failed") }
-    }
-    concurrentRates.append(Double(perRound) / seconds(clock.now - start))
+    concurrentRates.append(try await submittedAtOnce(oneTask, perRound))
+    printingRates.append(try await submittedAtOnce(printing, perRound))
 }
 
 // 40 sequential tasks.
@@ -106,7 +113,7 @@ for _ in 0..<3 {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 let object: [String: Any] = [
-    "executor_runs_per_s": executorRates, "executor_concurrent_runs_per_s": concurrentRates, "plain_spawns_per_s": plainRates,
+    "executor_runs_per_s": executorRates, "executor_concurrent_runs_per_s": concurrentRates, "executor_printing_runs_per_s": printingRates, "plain_spawns_per_s": plainRates,
     "ratio_median": median(executorRates) / median(plainRates),
     "concurrent_ratio_median": median(concurrentRates) / median(plainRates),
     "sequential_40_ms": sequential, "fan_out_200_ms": fanOut,
