@@ -25,7 +25,8 @@ final class ServeProcess: @unchecked Sendable {
     var state: String { scenario.state }
     var pid: Int32 { process?.processIdentifier ?? 0 }
 
-    /// Starts the daemon and waits until it has loaded its schedule (its "started" log line).
+    /// Starts the daemon and waits until it has loaded its schedule (its "started" log line)
+    /// and finished its first reconcile pass.
     @discardableResult
     func start(_ extra: [String] = [], interval: String = "1s", waitForStart: Bool = true) throws -> ServeProcess {
         starts += 1
@@ -44,6 +45,13 @@ final class ServeProcess: @unchecked Sendable {
         if waitForStart {
             let started = starts
             try waitFor("the daemon to start (\(started))", timeout: 60) { self.logLines().filter { $0.message == "baton serve started" }.count >= started }
+            // And its first reconcile pass, which runs right after: until then a new
+            // repository's pipelines are not live yet.
+            let pid = Int(process.processIdentifier)
+            try waitFor("the daemon's first pass", timeout: 60) {
+                let row = try self.read { try Row.fetchOne($0, sql: "SELECT pid, lastReconcileAt FROM daemon") } ?? nil
+                return (row?["pid"] as Int?) == pid && (row?["lastReconcileAt"] as String?) != nil
+            }
         }
         return self
     }
