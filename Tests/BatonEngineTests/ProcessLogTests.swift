@@ -61,7 +61,9 @@ import Glibc
         let growth = try residentMemory() - before
         #expect(outcome.succeeded)
         #expect(outcome.logTruncated)
-        #expect(growth < 32 * 1024 * 1024, "resident memory grew by \(growth) bytes")
+        // The whole test process's memory, with the other tests running beside this one: the
+        // bound shows that 100 MB were not held (they would add over 100 MB), with room for them.
+        #expect(growth < 64 * 1024 * 1024, "resident memory grew by \(growth) bytes")
         let size = try #require(try FileManager.default.attributesOfItem(atPath: spec.logPath)[.size] as? Int)
         #expect(size == outcome.logBytes)
         #expect(size <= limit + 200)
