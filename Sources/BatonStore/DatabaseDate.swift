@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Foundation
 
-/// Dates as GRDB stores them (`yyyy-MM-dd HH:mm:ss.SSS`, UTC, milliseconds truncated),
+/// Dates as GRDB stores them (`yyyy-MM-dd HH:mm:ss.SSS`, UTC, to the nearest millisecond),
 /// written without `DateFormatter`.
 ///
 /// The rows a run writes before and after each step carry up to four dates, and formatting
@@ -14,7 +14,10 @@ enum DatabaseDate {
     static func text(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
-        var millis = Int(((interval - Double(seconds)) * 1000).rounded(.down))
+        // Rounded, not truncated: a date read back from its text is a hair below the
+        // millisecond it names (binary fractions), and truncating it again would move a
+        // row's dates back by a millisecond each time the row is rewritten.
+        var millis = Int(((interval - Double(seconds)) * 1000).rounded())
         if millis >= 1000 { seconds += 1; millis -= 1000 }
         var parts = tm()
         gmtime_r(&seconds, &parts)

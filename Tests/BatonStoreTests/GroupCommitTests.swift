@@ -43,3 +43,18 @@ import Testing
         #expect(Set(attempts.map(\.taskID)).count == 199)
     }
 }
+
+/// A row rewritten many times keeps its dates to the millisecond.
+@Suite struct DatabaseDateTests {
+    @Test func datesSurviveBeingReadAndWrittenAgain() async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let created = Date(timeIntervalSince1970: 1_800_000_000.119)
+        let run = try await store.createRun(RunRecord(pipeline: "p", versionID: nil, scheduledAt: nil, trigger: "manual", state: .running, createdAt: created, startedAt: created))
+        let id = try #require(run.run.id)
+        for _ in 0..<5 { _ = try await store.updateRun(id: id) { $0.reason = "rewritten" } }
+        let stored = try #require(try await store.run(id: id))
+        #expect(abs(stored.createdAt.timeIntervalSince(created)) < 0.000_5)
+        #expect(abs(try #require(stored.startedAt).timeIntervalSince(created)) < 0.000_5)
+    }
+}

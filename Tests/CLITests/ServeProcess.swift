@@ -104,15 +104,17 @@ final class ServeProcess: @unchecked Sendable {
         var reason: String?
         var startedAt: String?
         var finishedAt: String?
+        /// When the daemon decided the slot: the same for every slot of one wake-up.
+        var createdAt: String
     }
 
     /// Every run in the store, oldest first.
     func runs(_ pipeline: String? = nil) throws -> [Run] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, pipeline, scheduledAt, trigger, state, reason, startedAt, finishedAt FROM run ORDER BY id")
+            let rows = try Row.fetchAll(db, sql: "SELECT id, pipeline, scheduledAt, trigger, state, reason, startedAt, finishedAt, createdAt FROM run ORDER BY id")
             return rows.map { row in
                 Run(id: row["id"], pipeline: row["pipeline"], scheduledAt: row["scheduledAt"], trigger: row["trigger"], state: row["state"],
-                    reason: row["reason"], startedAt: row["startedAt"], finishedAt: row["finishedAt"])
+                    reason: row["reason"], startedAt: row["startedAt"], finishedAt: row["finishedAt"], createdAt: row["createdAt"])
             }.filter { pipeline == nil || $0.pipeline == pipeline }
         } ?? []
     }
