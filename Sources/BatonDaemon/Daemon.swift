@@ -56,14 +56,10 @@ public struct DaemonConfiguration: Sendable {
 public final class Daemon: Service {
     let configuration: DaemonConfiguration
     let logger: Logger
-    /// Set once the daemon accepts signals and has loaded its schedule (for tests and
-    /// embedders that wait for it).
-    let ready: @Sendable () -> Void
 
-    public init(configuration: DaemonConfiguration, logger: Logger, ready: @escaping @Sendable () -> Void = {}) {
+    public init(configuration: DaemonConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        self.ready = ready
     }
 
     public func run() async throws {
@@ -119,7 +115,6 @@ public final class Daemon: Service {
         ])
 
         let stop = Wakeup()
-        ready()
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await scheduler.run() }

@@ -1,8 +1,9 @@
+import BatonManifest
 import Foundation
 import Logging
 
 /// One JSON object per line on standard error (`--log-format json`), for log shippers:
-/// `time` (RFC 3339, UTC, milliseconds), `level`, `message`, then the metadata as fields.
+/// `time` (RFC 3339, UTC, to the millisecond), `level`, `message`, then the metadata as fields.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level = .info
@@ -19,7 +20,7 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var object: [String: Any] = [
-            "time": Self.timestamp(Date()),
+            "time": RFC3339.utcString(Date()),
             "level": event.level.rawValue,
             "message": "\(event.message)",
             "logger": label,
@@ -39,11 +40,5 @@ public struct JSONLogHandler: LogHandler {
         case .array(let values): values.map(plain)
         case .dictionary(let values): values.mapValues(plain)
         }
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 }

@@ -41,10 +41,6 @@ public actor RunSupervisor {
         self.now = now
     }
 
-    /// How many runs are executing.
-    public var activeCount: Int { active.count }
-    func isActive(_ runID: Int64) -> Bool { active[runID] != nil }
-
     // MARK: Slots
 
     /// Records what the due slots become, in one transaction (missed, skipped, queued and
@@ -54,7 +50,9 @@ public actor RunSupervisor {
         let time = now()
         let me = ProcessIdentity.current
         var records: [RunRecord] = []
-        var alerts: [(DueSlots, Date, String)] = []
+        // Missed slots to alert on, by their record's index (createRuns keeps the order).
+        var alerts: [(pipeline: ScheduledPipeline, record: Int)] = []
+        var replacing: Set<String> = []
         for slots in due {
             let pipeline = slots.pipeline
             let decision = slots.decision
@@ -68,8 +66,9 @@ public actor RunSupervisor {
                 records.append(RunRecord(
                     pipeline: pipeline.name, versionID: pipeline.versionID, scheduledAt: missed.slot, trigger: "schedule", state: .missed,
                     createdAt: time, finishedAt: time, reason: missed.reason))
-                alerts.append((slots, missed.slot, missed.reason))
+                alerts.append((pipeline, records.count - 1))
             }
+            if pipeline.schedule.concurrency == .replace { replacing.insert(pipeline.name) }
             var busy = !(runIDs(of: pipeline.name).isEmpty && (waiting[pipeline.name] ?? []).isEmpty)
             for (index, slot) in decision.start.enumerated() {
                 let isOnTime = decision.onTime && index == decision.start.count - 1
@@ -106,17 +105,15 @@ public actor RunSupervisor {
             logger.error("cannot record the runs of due slots", metadata: ["error": "\(error.message)"])
             return
         }
-        for (slots, slot, reason) in alerts {
-            let run = stored.first { $0.run.pipeline == slots.pipeline.name && $0.run.scheduledAt == slot }?.run
-            sendMissed(slots.pipeline, slot: slot, runID: run?.id, reason: reason)
+        for (pipeline, index) in alerts {
+            let run = stored[index].run
+            sendMissed(pipeline, slot: run.scheduledAt ?? time, runID: run.id, reason: run.reason ?? "missed")
         }
         for (run, created) in stored where created {
             guard let id = run.id else { continue }
             switch run.state {
             case .running:
-                if let pipeline = due.first(where: { $0.pipeline.name == run.pipeline })?.pipeline, pipeline.schedule.concurrency == .replace {
-                    replaceActive(of: run.pipeline, by: run)
-                }
+                if replacing.contains(run.pipeline) { replaceActive(of: run.pipeline, by: run) }
                 start(run, continuing: [])
             case .queued:
                 waiting[run.pipeline, default: []].append(run)

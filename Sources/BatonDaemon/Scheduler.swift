@@ -37,16 +37,6 @@ public actor Scheduler {
     /// How many pipelines have a schedule.
     public var count: Int { book.count }
 
-    /// The next fire time of each scheduled pipeline that is not paused.
-    public func nextFireTimes() -> [String: Date] {
-        var times: [String: Date] = [:]
-        for name in book.names {
-            guard let pipeline = book.pipeline(named: name), !pipeline.paused, let watermark = book.watermark(of: name) else { continue }
-            times[name] = pipeline.schedule.schedule.nextFireTime(after: max(watermark, now()))
-        }
-        return times
-    }
-
     /// Brings the book up to date with the store: adds new pipelines, replaces changed ones,
     /// drops retired ones, and applies operator suspensions. Cheap when nothing changed: one
     /// query for the pipelines and one for the overrides.
@@ -108,7 +98,4 @@ public actor Scheduler {
             await wakeup.sleep(until: next)
         }
     }
-
-    /// Ends `run()` at its next turn without cancelling the caller.
-    nonisolated public func poke() { wakeup.poke() }
 }

@@ -66,7 +66,7 @@ public actor VersionRequests {
         do { stored = try await store.version(id: id) } catch { throw DaemonError(.io, "cannot read version \(id): \(error.message)") }
         guard let version = stored else { throw DaemonError(.invalidRun, "version \(id) is not in the store") }
         guard let pipeline = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
-            throw DaemonError(.invalidRun, "the stored spec of \"\(version.pipeline)\" v\(version.number) no longer validates")
+            throw DaemonError(.init(rawValue: "invalid-manifest"), "the stored spec of \"\(version.pipeline)\" v\(version.number) no longer validates; reconcile again")
         }
         let entry = Parsed(version: version, pipeline: pipeline, taskSpecs: TaskSpecs.canonical(fromSpec: version.spec))
         if parsed.count >= parsedLimit { parsed.removeAll(keepingCapacity: true) }
@@ -74,12 +74,13 @@ public actor VersionRequests {
         return entry
     }
 
-    private func treeRoot(commit hex: String) async throws(DaemonError) -> String {
+    /// The read-only exported tree of a commit, from the source's mirror, exported once.
+    public func treeRoot(commit hex: String) async throws(DaemonError) -> String {
         if let path = trees[hex], FileManager.default.fileExists(atPath: path) { return path }
         let source: SourceRecord?
         do { source = try await store.source() } catch { throw DaemonError(.io, "cannot read the source: \(error.message)") }
         guard let source, let commit = GitObjectID(hex: hex) else {
-            throw DaemonError(.invalidRun, "the store has no source to export commit \(hex.prefix(12)) from")
+            throw DaemonError(.init(rawValue: "no-source"), "the store has no source to export commit \(hex.prefix(12)) from")
         }
         do {
             let repository = try GitRepository(path: GitMirror(stateDirectory: stateDirectory).mirrorPath(for: source.url))
@@ -87,7 +88,7 @@ public actor VersionRequests {
             trees[hex] = tree.path
             return tree.path
         } catch {
-            throw DaemonError(.invalidRun, "cannot export the tree of \(commit.short): \(error.description)")
+            throw DaemonError(.init(rawValue: error.code.rawValue), "cannot export the tree of \(commit.short): \(error.description)")
         }
     }
 }

@@ -426,14 +426,6 @@ enum OperatorName {
     }
 }
 
-extension ISO8601DateFormatter {
-    static func withFractions(_ text: String) -> Date {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? .distantPast
-    }
-}
-
 /// An HTTP server on loopback that records the bodies POSTed to it: python3's http.server,
 /// a real peer for the webhook client.
 final class WebhookReceiver: @unchecked Sendable {

@@ -58,7 +58,6 @@ public struct ScheduleBook: Sendable {
     public var count: Int { slots.count }
     public var names: [String] { Array(slots.keys) }
     public func pipeline(named name: String) -> ScheduledPipeline? { slots[name]?.pipeline }
-    public func watermark(of name: String) -> Date? { slots[name]?.watermark }
 
     /// Adds or replaces a pipeline; slots at or before `handledUntil` (or the pipeline's
     /// current watermark, if later) are never due.

@@ -91,7 +91,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         } else {
             print(record.lastReconcileSummary ?? "reconcile: done")
         }
-        if let text = record.lastReconcileJSON, text.contains("\"outcome\":\"rejected\"") || text.contains("\"outcome\": \"rejected\"") { throw ExitCode(1) }
+        if let text = record.lastReconcileJSON,
+           let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+           object["outcome"] as? String == "rejected" {
+            throw ExitCode(1)
+        }
     }
 
     /// The pass, with the commit live after it.

@@ -105,19 +105,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     private func liveRequest(_ store: SQLiteStore, _ given: [String: String]) async throws(CommandFailure) -> RunRequest {
-        let version: PipelineVersion
-        do {
-            guard let record = try await store.pipelines(named: [pipeline]).first, record.state == .active,
-                  let current = try await store.currentVersions(of: [pipeline]).first
-            else {
-                throw CommandFailure("no live pipeline named \"\(pipeline)\"; `baton status` lists them, or pass a manifest file", exitCode: 2, code: "unknown-pipeline")
-            }
-            version = current
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        let version = try await LivePipeline.currentVersion(pipeline, in: store, hint: ", or pass a manifest file")
         return try await VersionRunRequest.make(version, store: store, stateDirectory: options.stateDirectory) { model throws(CommandFailure) in
             try resolve(model, given)
         }

@@ -78,9 +78,7 @@ enum OperatorOverride {
         }
         let store = try options.existingStore()
         do {
-            guard let record = try await store.pipelines(named: [pipeline]).first, record.state == .active else {
-                throw CommandFailure("no live pipeline named \"\(pipeline)\"; `baton status` lists them", exitCode: 2, code: "unknown-pipeline")
-            }
+            let version = try await LivePipeline.currentVersion(pipeline, in: store)
             let existing = try await store.overrides().first { $0.pipeline == pipeline }
             if suspended == (existing != nil) {
                 if json {
@@ -94,7 +92,7 @@ enum OperatorOverride {
             let override = suspended ? PipelineOverride(pipeline: pipeline, reason: reason, actor: user, since: now) : nil
             let event = AuditEvent(
                 time: now, pipeline: pipeline, action: suspended ? "suspend" : "resume", changedFields: [], commit: nil, author: nil,
-                actor: user, message: reason, versionID: record.currentVersionID)
+                actor: user, message: reason, versionID: version.id)
             try await store.setOverride(pipeline: pipeline, override, event: event)
         } catch let failure as CommandFailure {
             throw failure

@@ -48,11 +48,7 @@ struct TriggerCommand: AsyncParsableCommand {
             do { given = try RunParameters.parse(parameters) } catch let error as EngineError { throw CommandFailure(error.message, exitCode: 2, code: error.code.rawValue) }
             let run: RunRecord
             do {
-                guard let record = try await store.pipelines(named: [pipeline]).first, record.state == .active,
-                      let version = try await store.currentVersions(of: [pipeline]).first
-                else {
-                    throw CommandFailure("no live pipeline named \"\(pipeline)\"; `baton status` lists them", exitCode: 2, code: "unknown-pipeline")
-                }
+                let version = try await LivePipeline.currentVersion(pipeline, in: store)
                 guard let model = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
                     throw CommandFailure("the stored spec of \"\(pipeline)\" no longer validates; reconcile again", code: "invalid-manifest")
                 }

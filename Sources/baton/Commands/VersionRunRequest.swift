@@ -1,33 +1,28 @@
+import BatonDaemon
 import BatonEngine
-import BatonGit
 import BatonManifest
 import BatonStore
 import Foundation
 
 /// What `run NAME` and `retry` share: a stored version, run in the read-only tree of the
-/// commit it was applied from, exported from the source's mirror (shared by tree id).
+/// commit it was applied from, prepared the way the daemon prepares its runs.
 enum VersionRunRequest {
     static func make(
         _ version: PipelineVersion, store: SQLiteStore, stateDirectory: String, parameters: (Pipeline) throws(CommandFailure) -> [String: String],
         trigger: String = "manual", resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil
     ) async throws(CommandFailure) -> RunRequest {
-        guard let pipeline = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
-            throw CommandFailure("the stored spec of \"\(version.pipeline)\" v\(version.number) no longer validates; reconcile again", code: "invalid-manifest")
-        }
-        let source: SourceRecord?
-        do { source = try await store.source() } catch { throw CommandFailure(error) }
-        guard let source, let commit = GitObjectID(hex: version.revisionCommit) else {
-            throw CommandFailure("the store has no source to export \"\(version.pipeline)\"'s tree from", code: "no-source")
-        }
-        let tree: ExportedTree
+        guard let versionID = version.id else { throw CommandFailure("the version of \"\(version.pipeline)\" has no id", code: "invalid-run") }
+        let requests = VersionRequests(store: store, stateDirectory: stateDirectory)
+        let pipeline: Pipeline
+        let tree: String
         do {
-            let repository = try GitRepository(path: GitMirror(stateDirectory: stateDirectory).mirrorPath(for: source.url))
-            tree = try TreeStore(stateDirectory: stateDirectory).export(commit: commit, from: repository)
+            (_, pipeline) = try await requests.pipeline(versionID: versionID)
+            tree = try await requests.treeRoot(commit: version.revisionCommit)
         } catch {
-            throw CommandFailure("cannot export the tree of \(commit.short): \(error.description)", code: error.code.rawValue)
+            throw CommandFailure(error.message, code: error.code.rawValue)
         }
         return RunRequest(
-            pipeline: pipeline, versionID: version.id, commit: version.revisionCommit, treeRoot: tree.path,
+            pipeline: pipeline, versionID: versionID, commit: version.revisionCommit, treeRoot: tree,
             taskSpecs: TaskSpecs.canonical(fromSpec: version.spec), parameters: try parameters(pipeline), trigger: trigger, resume: resume)
     }
 }
