@@ -220,6 +220,14 @@ extension SQLiteStore {
                 ALTER TABLE run ADD COLUMN ownerStartTime INTEGER;
                 """)
         }
+        migrator.registerMigration("v5-file-runs") { db in
+            // A run of a manifest file keeps where the file was and each task's spec hash, so
+            // `baton retry` can resume it from the file as it is now (see RunRecord).
+            try db.execute(sql: """
+                ALTER TABLE run ADD COLUMN manifestPath TEXT;
+                ALTER TABLE run ADD COLUMN taskSpecHashes TEXT NOT NULL DEFAULT '{}';
+                """)
+        }
         return migrator
     }
 }

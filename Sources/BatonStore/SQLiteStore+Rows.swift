@@ -241,11 +241,12 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
 
     public init(row: Row) {
         self.init(
-            id: row["id"], pipeline: row["pipeline"], versionID: row["versionID"], scheduledAt: row["scheduledAt"],
-            trigger: row["trigger"], state: State(rawValue: row["state"]) ?? .failed,
-            parameters: JSONColumn.decode([String: String].self, row["parameters"], default: [:]),
-            createdAt: row["createdAt"], startedAt: row["startedAt"], finishedAt: row["finishedAt"], reason: row["reason"],
-            retryOf: row["retryOf"], ownerPid: row["ownerPid"], ownerStartTime: row["ownerStartTime"])
+            id: try row.value("id", of: table), pipeline: try row.value("pipeline", of: table), versionID: try row.value("versionID", of: table), scheduledAt: try row.value("scheduledAt", of: table),
+            trigger: try row.value("trigger", of: table), state: State(rawValue: try row.value("state", of: table)) ?? .failed,
+            parameters: JSONColumn.decode([String: String].self, try row.value("parameters", of: table), default: [:]),
+            createdAt: try row.value("createdAt", of: table), startedAt: try row.value("startedAt", of: table), finishedAt: try row.value("finishedAt", of: table), reason: try row.value("reason", of: table),
+            retryOf: try row.value("retryOf", of: table), ownerPid: try row.value("ownerPid", of: table), ownerStartTime: try row.value("ownerStartTime", of: table),
+            manifestPath: try row.value("manifestPath", of: table), taskSpecHashes: JSONColumn.decode([String: String].self, try row.value("taskSpecHashes", of: table), default: [:]))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -269,10 +270,11 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
 
     /// The run's columns for the hand-written statements of the hot path (see
     /// `SQLiteStore+RunWrites.swift`), in `columns` order, id last.
-    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime"
+    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes"
     var arguments: StatementArguments {
         [pipeline, versionID, DatabaseDate.text(scheduledAt), trigger, state.rawValue, JSONColumn.encode(parameters),
-         DatabaseDate.text(createdAt), DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), reason, retryOf, ownerPid, ownerStartTime]
+         DatabaseDate.text(createdAt), DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), reason, retryOf, ownerPid, ownerStartTime,
+         manifestPath, JSONColumn.encode(taskSpecHashes)]
     }
 }
 
@@ -316,6 +318,8 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
 
 extension PipelineOverride: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { "pipeline_override" }
+        container["manifestPath"] = manifestPath
+        container["taskSpecHashes"] = JSONColumn.encode(taskSpecHashes)
 
     public init(row: Row) {
         self.init(pipeline: row["pipeline"], reason: row["reason"], actor: row["actor"], since: row["since"])

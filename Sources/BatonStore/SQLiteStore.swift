@@ -234,7 +234,7 @@ public final class SQLiteStore: StateStore {
                 return RunRecordInsertion(run: existing, created: false)
             }
         }
-        let insert = try db.cachedStatement(sql: "INSERT INTO run (\(RunRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let insert = try db.cachedStatement(sql: "INSERT INTO run (\(RunRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         try insert.execute(arguments: run.arguments)
         var inserted = run
         inserted.id = db.lastInsertedRowID
@@ -245,7 +245,8 @@ public final class SQLiteStore: StateStore {
         guard let id = run.id else { throw StoreError(.notFound, "run without id does not exist") }
         let update = try db.cachedStatement(sql: """
             UPDATE run SET pipeline = ?, versionID = ?, scheduledAt = ?, trigger = ?, state = ?, parameters = ?, createdAt = ?,
-              startedAt = ?, finishedAt = ?, reason = ?, retryOf = ?, ownerPid = ?, ownerStartTime = ? WHERE id = ?
+              startedAt = ?, finishedAt = ?, reason = ?, retryOf = ?, ownerPid = ?, ownerStartTime = ?, manifestPath = ?,
+              taskSpecHashes = ? WHERE id = ?
             """)
         var arguments = run.arguments
         arguments += [id]

@@ -58,11 +58,11 @@ struct Baton: AsyncParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                if !message.isEmpty { print(message) }
+                if !message.isEmpty { Output.text(message) }
                 Foundation.exit(0)
             }
             if !message.isEmpty {
-                FileHandle.standardError.write(Data((message + "\n").utf8))
+                Output.error(message)
             }
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }

@@ -59,7 +59,8 @@ public final class RunExecutor: Sendable {
             pipeline: request.pipeline.name, versionID: request.versionID, scheduledAt: request.scheduledAt,
             trigger: request.trigger, state: .running, parameters: request.parameters, createdAt: start,
             startedAt: start, retryOf: request.resume?.run.id,
-            ownerPid: Int(ProcessIdentity.current.pid), ownerStartTime: ProcessIdentity.current.startTime))
+            ownerPid: Int(ProcessIdentity.current.pid), ownerStartTime: ProcessIdentity.current.startTime,
+            manifestPath: request.manifestPath, taskSpecHashes: request.manifestPath == nil ? [:] : TaskSpecs.hashes(request.taskSpecs)))
         guard created.created else {
             throw EngineError(.io, "run \(created.run.id ?? 0) already holds the slot \(request.scheduledAt.map(RFC3339.utcString) ?? "")")
         }

@@ -1,4 +1,5 @@
 import BatonManifest
+import Crypto
 import BatonStore
 import Foundation
 
@@ -29,6 +30,9 @@ public struct RunRequest: Sendable {
     /// interrupted gets its next attempt if its retries allow, and otherwise stays failed.
     public var continuing: [TaskAttemptRecord] = []
 
+    /// For `baton run FILE`: the manifest file's absolute path, recorded on the run so that
+    /// `baton retry` can find the file again.
+    public var manifestPath: String?
     public init(pipeline: Pipeline, versionID: Int64?, commit: String, treeRoot: String, taskSpecs: [String: String] = [:], parameters: [String: String] = [:], scheduledAt: Date? = nil, trigger: String = "manual", resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil) {
         self.pipeline = pipeline
         self.versionID = versionID
@@ -70,6 +74,12 @@ public struct ProgressEvent: Sendable {
 /// The canonical text of each task of a spec, by id, for cache keys: a change to a task's
 /// own definition invalidates its cache, a change elsewhere in the manifest does not.
 public enum TaskSpecs {
+    /// The SHA-256 (hex) of each canonical task spec: what a file run records, so a retry
+    /// can tell which tasks the file changed since.
+    public static func hashes(_ specs: [String: String]) -> [String: String] {
+        specs.mapValues { SHA256.hash(data: Array($0.utf8)).map { String(format: "%02x", $0) }.joined() }
+    }
+
     public static func canonical(fromSpec spec: String) -> [String: String] {
         guard let root = try? JSONReader().read(Array(spec.utf8)).root,
               let tasks = root.members?.first(where: { $0.key == "tasks" })?.value.elements

@@ -30,8 +30,13 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
     /// terminal) is not the daemon's to settle.
     public var ownerPid: Int?
     public var ownerStartTime: Int64?
+    /// For `baton run FILE` (no version): the manifest file's absolute path and the SHA-256 of
+    /// each task's canonical spec as it ran, so `baton retry` can run the file as it is now
+    /// and keep the results of the tasks that succeeded only where those tasks are unchanged.
+    public var manifestPath: String?
+    public var taskSpecHashes: [String: String]
 
-    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil) {
+    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:]) {
         self.id = id
         self.pipeline = pipeline
         self.versionID = versionID
@@ -46,6 +51,8 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         self.retryOf = retryOf
         self.ownerPid = ownerPid
         self.ownerStartTime = ownerStartTime
+        self.manifestPath = manifestPath
+        self.taskSpecHashes = taskSpecHashes
     }
 
     /// Whether the run has ended, whatever way.

@@ -61,7 +61,7 @@ struct AuditCommand: AsyncParsableCommand {
             let query = AuditQuery(since: try since.map { try Self.instant($0, now: Date()) }, pipeline: pipeline, authorEmail: author, limit: limit)
             let events: [AuditEvent]
             do throws(StoreError) { events = try await store.auditEvents(query) } catch { throw CommandFailure(error) }
-            print(json ? JSONOut.render(Self.jsonValue(events, query: query)) : Self.text(events), terminator: "")
+            if json { Output.json(Self.jsonValue(events, query: query)) } else { Output.text(Self.text(events), terminator: "") }
         }
     }
 

@@ -29,7 +29,7 @@ struct CancelCommand: AsyncParsableCommand {
             do {
                 guard var run = try await store.run(id: runID) else { throw CommandFailure("no run \(runID); `baton runs` lists them", code: "unknown-run") }
                 if run.isFinished {
-                    print("run \(runID) already ended: \(run.state.rawValue)")
+                    Output.text("run \(runID) already ended: \(run.state.rawValue)")
                     return
                 }
                 let user = ProcessInfo.processInfo.environment["USER"] ?? String(getuid())
@@ -47,7 +47,7 @@ struct CancelCommand: AsyncParsableCommand {
                 }
                 // A daemon running the run cancels it itself, its processes included.
                 DaemonControl.notify(stateDirectory: options.stateDirectory)
-                print("run \(runID): cancel requested\(signalled > 0 ? "; stopped \(signalled) running task\(signalled == 1 ? "" : "s")" : "")")
+                Output.text("run \(runID): cancel requested\(signalled > 0 ? "; stopped \(signalled) running task\(signalled == 1 ? "" : "s")" : "")")
             } catch let failure as CommandFailure {
                 throw failure
             } catch {

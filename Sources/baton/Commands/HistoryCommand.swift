@@ -37,7 +37,7 @@ struct HistoryCommand: AsyncParsableCommand {
         try await reportingFailures(json: json) {
             let store = try options.existingStore()
             let (record, versions) = try await load(store)
-            print(json ? JSONOut.render(Self.jsonValue(record, versions)) : Self.text(record, versions), terminator: "")
+            if json { Output.json(Self.jsonValue(record, versions)) } else { Output.text(Self.text(record, versions), terminator: "") }
         }
     }
 

@@ -72,9 +72,9 @@ struct PlanCommand: AsyncParsableCommand {
         do {
             let report = try await base == nil ? planAgainstLive() : planAgainstBase()
             switch effectiveFormat {
-            case .text: print(report.text(), terminator: "")
-            case .markdown: print(report.markdown(), terminator: "")
-            case .json: print(JSONOut.render(report.json()), terminator: "")
+            case .text: Output.text(report.text(), terminator: "")
+            case .markdown: Output.text(report.markdown(), terminator: "")
+            case .json: Output.json(report.json())
             }
             if report.report.outcome == .rejected { throw ExitCode(1) }
             if detailedExitcode, report.report.outcome == .applied, report.report.plan.summary.hasChanges { throw ExitCode(2) }

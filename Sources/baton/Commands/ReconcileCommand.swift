@@ -71,7 +71,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 return
             }
             let report = try await reconcile()
-            print(json ? JSONOut.render(report.json()) : report.text(), terminator: "")
+            if json { Output.json(report.json()) } else { Output.text(report.text(), terminator: "") }
             if report.report.outcome == .rejected { throw ExitCode(1) }
         }
     }
@@ -89,7 +89,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         if json {
             print(record.lastReconcileJSON ?? "{}")
         } else {
-            print(record.lastReconcileSummary ?? "reconcile: done")
+            Output.text(record.lastReconcileSummary ?? "reconcile: done")
         }
         if let text = record.lastReconcileJSON,
            let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
@@ -116,7 +116,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let live: String?
         do { live = try await store.source()?.lastAppliedCommit } catch { throw CommandFailure(error) }
         if let note = report.mirrorNote, !json {
-            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+            Output.error("note: \(note)")
         }
         return PlanReport(command: "reconcile", report: report, source: resolved.source, base: live, baseRole: "live", previous: before)
     }

@@ -14,10 +14,16 @@ struct RetryCommand: AsyncParsableCommand {
             succeeded keep their results and outputs; failed, timed-out, cancelled tasks and \
             those skipped because of them run again.
 
+            A run of a manifest file (`baton run FILE`) is retried from the file as it is \
+            now, so a fix to the failed task is picked up; the tasks that succeeded keep their \
+            results only if the file left them unchanged, otherwise the retry is refused, \
+            naming them.
+
               $ baton retry 12
 
             Exit status: 0 when the new run succeeded, 1 when it did not or the run cannot \
-            be retried (unknown, still running, already succeeded, or a run of a file).
+            be retried (unknown, still running, already succeeded, a file run whose \
+            succeeded tasks changed), 2 when its parameters no longer fit the file.
             """)
 
     @OptionGroup var options: StateOptions
@@ -36,7 +42,7 @@ struct RetryCommand: AsyncParsableCommand {
             let executor = RunExecutor(store: store, stateDirectory: options.stateDirectory, progress: { if showProgress { RunProgress.print($0) } })
             let result: RunResult
             do { result = try await executor.execute(request) } catch { throw CommandFailure("\(error)") }
-            print(json ? JSONOut.render(RunReport.json(result)) : RunReport.text(result), terminator: "")
+            if json { Output.json(RunReport.json(result)) } else { Output.text(RunReport.text(result), terminator: "") }
             if result.run.state != .succeeded { throw ExitCode(1) }
         }
     }
@@ -47,10 +53,11 @@ struct RetryCommand: AsyncParsableCommand {
             guard run.isFinished, run.state != .succeeded else {
                 throw CommandFailure("run \(runID) is \(run.state.rawValue); only a run that failed, timed out or was cancelled can be retried", code: "not-retryable")
             }
-            guard let versionID = run.versionID, let version = try await store.version(id: versionID) else {
-                throw CommandFailure("run \(runID) ran a manifest file, not a stored version; run the file again with `baton run FILE`", code: "not-retryable")
-            }
             let attempts = try await store.attempts(ofRun: runID)
+            guard let versionID = run.versionID else { return try FileRunRequest.retry(run, attempts: attempts) }
+            guard let version = try await store.version(id: versionID) else {
+                throw CommandFailure("run \(runID) ran version \(versionID), which the store no longer has", code: "not-retryable")
+            }
             return try await VersionRunRequest.make(
                 version, store: store, stateDirectory: options.stateDirectory, parameters: { _ in run.parameters },
                 trigger: "retry", resume: (run, attempts))

@@ -63,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
             } catch let error as StoreError {
                 throw CommandFailure(error)
             }
-            print(json ? JSONOut.render(RunReport.json(result)) : RunReport.text(result), terminator: "")
+            if json { Output.json(RunReport.json(result)) } else { Output.text(RunReport.text(result), terminator: "") }
             if result.run.state != .succeeded { throw ExitCode(1) }
         }
     }
@@ -77,31 +77,9 @@ struct RunCommand: AsyncParsableCommand {
         do { given = try RunParameters.parse(parameters) } catch { throw CommandFailure(error.message, exitCode: 2, code: error.code.rawValue) }
 
         if pipeline.hasSuffix(".json") || FileManager.default.fileExists(atPath: pipeline) {
-            return (store, try fileRequest(given))
+            return (store, try FileRunRequest.make(pipeline) { model throws(CommandFailure) in try resolve(model, given) })
         }
         return (store, try await liveRequest(store, given))
-    }
-
-    private func fileRequest(_ given: [String: String]) throws(CommandFailure) -> RunRequest {
-        guard let bytes = FileManager.default.contents(atPath: pipeline) else {
-            throw CommandFailure("cannot read \(pipeline); pass a manifest file or the name of a live pipeline", exitCode: 2, code: "unreadable")
-        }
-        let file = ManifestFile(path: pipeline, bytes: Array(bytes))
-        guard let model = file.pipeline else {
-            let errors = file.diagnostics.filter { $0.severity == .error }.map(\.formatted).joined(separator: "\n")
-            throw CommandFailure("\(pipeline) is not a valid manifest:\n\(errors)", exitCode: 1, code: "invalid-manifest")
-        }
-        let directory = URL(fileURLWithPath: pipeline).deletingLastPathComponent().path
-        var treeRoot = directory
-        var commit = ""
-        if let discovered = try? GitRepository.discover(from: directory), !discovered.isBare {
-            treeRoot = discovered.root
-            commit = discovered.head?.hex ?? ""
-        }
-        let spec = CanonicalSpec.of(Array(bytes))?.spec ?? ""
-        return RunRequest(
-            pipeline: model, versionID: nil, commit: commit, treeRoot: treeRoot, taskSpecs: TaskSpecs.canonical(fromSpec: spec),
-            parameters: try resolve(model, given))
     }
 
     private func liveRequest(_ store: SQLiteStore, _ given: [String: String]) async throws(CommandFailure) -> RunRequest {
@@ -133,7 +111,7 @@ enum RunProgress {
             if let reason = result.reason, result.state != .succeeded { text += " (\(reason))" }
             line = text
         }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Output.error(line)
     }
 }
 

@@ -42,7 +42,13 @@ struct RunsCommand: AsyncParsableCommand {
                 throw CommandFailure(error)
             }
             if json {
-                print(JSONOut.render(JSONOut.object([("runs", JSONOut.array(runs.map(Self.json)))])), terminator: "")
+                var entries: [JSONValue] = []
+                for run in runs {
+                    let attempts: [TaskAttemptRecord]
+                    do { attempts = try await store.attempts(ofRun: run.id ?? 0) } catch let error as StoreError { throw CommandFailure(error) }
+                    entries.append(Self.json(run, attempts: attempts))
+                }
+                Output.json(JSONOut.object([("runs", JSONOut.array(entries))]))
                 return
             }
             var rows = [["ID", "PIPELINE", "TRIGGER", "STATE", "SCHEDULED", "STARTED", "DURATION"]]
@@ -51,17 +57,31 @@ struct RunsCommand: AsyncParsableCommand {
                 rows.append([String(run.id ?? 0), run.pipeline, run.trigger, run.state.rawValue,
                              run.scheduledAt.map(RFC3339.utcString) ?? "-", run.startedAt.map(RFC3339.utcString) ?? "-", duration])
             }
-            print(runs.isEmpty ? "no runs yet" : Table.render(rows).joined(separator: "\n"))
+            Output.text(runs.isEmpty ? "no runs yet" : Table.render(rows).joined(separator: "\n"))
         }
     }
 
-    static func json(_ run: RunRecord) -> JSONValue {
-        JSONOut.object([
+    /// A run for `--json`, with its attempts when given: the reason of each (a missing
+    /// secret, a timeout) is stored only there, so a script must see it without SQLite.
+    static func json(_ run: RunRecord, attempts: [TaskAttemptRecord]?) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
             ("id", JSONOut.int(run.id.map(Int.init))), ("pipeline", JSONOut.string(run.pipeline)),
             ("trigger", JSONOut.string(run.trigger)), ("state", JSONOut.string(run.state.rawValue)),
             ("scheduledAt", JSONOut.date(run.scheduledAt)), ("startedAt", JSONOut.date(run.startedAt)),
             ("finishedAt", JSONOut.date(run.finishedAt)), ("reason", JSONOut.string(run.reason)),
             ("retryOf", JSONOut.int(run.retryOf.map(Int.init))),
-        ])
+        ]
+        if let attempts { fields.append(("attempts", JSONOut.array(attempts.map { JSONOut.object(attemptFields($0)) }))) }
+        return JSONOut.object(fields)
+    }
+
+    /// What a script needs of one attempt: which, how it ended and why.
+    static func attemptFields(_ record: TaskAttemptRecord) -> [(String, JSONValue)] {
+        [
+            ("task", JSONOut.string(record.taskID)), ("attempt", JSONOut.int(record.attempt)),
+            ("state", JSONOut.string(record.state)), ("reason", JSONOut.string(record.reason)),
+            ("exitCode", JSONOut.int(record.exitCode)), ("signal", JSONOut.int(record.signal)),
+            ("startedAt", JSONOut.date(record.startedAt)), ("finishedAt", JSONOut.date(record.finishedAt)),
+        ]
     }
 }

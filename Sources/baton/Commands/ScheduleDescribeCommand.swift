@@ -17,6 +17,6 @@ struct ScheduleDescribeCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(try schedule.schedule().description(in: nil))
+        Output.text(try schedule.schedule().description(in: nil))
     }
 }

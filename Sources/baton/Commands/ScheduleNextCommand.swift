@@ -47,7 +47,7 @@ struct ScheduleNextCommand: ParsableCommand {
             start = instant
         }
         let fireTimes = Array(schedule.fireTimes(after: start).prefix(Int(count) ?? 5))
-        print(json ? Self.json(fireTimes) : Self.table(fireTimes, schedule: schedule, zone: zone))
+        Output.text(json ? Self.json(fireTimes) : Self.table(fireTimes, schedule: schedule, zone: zone))
     }
 
     static func json(_ fireTimes: [Date]) -> String {

@@ -37,7 +37,7 @@ struct ScheduleOptions: ParsableArguments {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        Output.error(message)
     }
 
     /// Checks the combination of flags; returns the exit to take, or nil when it is usable.

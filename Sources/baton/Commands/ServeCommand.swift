@@ -88,7 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "baton")
         let resolved: ResolvedSource
         do { resolved = try options.resolve() } catch {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            Output.error("error: \(error.message)")
             throw ExitCode(error.exitCode)
         }
         let configuration = DaemonConfiguration(

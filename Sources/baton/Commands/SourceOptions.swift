@@ -64,7 +64,12 @@ struct SourceOptions: ParsableArguments {
     /// `followsBranch` false is for commands that only read commits (`plan --base`): on a
     /// detached HEAD they use HEAD's commit instead of asking for --ref.
     func resolve(followsBranch: Bool = true) throws(CommandFailure) -> ResolvedSource {
-        let manifestsPath = nonEmpty(path) ?? nonEmpty(environment["BATON_PATH"]) ?? "manifests"
+        let manifestsPath: String
+        do {
+            manifestsPath = try GitSource.checkedManifestsPath(nonEmpty(path) ?? nonEmpty(environment["BATON_PATH"]) ?? "manifests")
+        } catch {
+            throw CommandFailure("--path: \(error.message)", exitCode: 2, code: error.code.rawValue)
+        }
         let explicitRef = nonEmpty(ref) ?? nonEmpty(environment["BATON_REF"])
         var url = nonEmpty(repo) ?? nonEmpty(environment["BATON_REPO"])
         var local: DiscoveredRepository?

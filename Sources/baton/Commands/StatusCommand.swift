@@ -39,7 +39,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures(json: json) {
             let status = try await StatusReport.load(from: options.existingStore(), now: Date(), stateDirectory: options.stateDirectory)
-            print(json ? JSONOut.render(status.json()) : status.text(), terminator: "")
+            if json { Output.json(status.json()) } else { Output.text(status.text(), terminator: "") }
         }
     }
 }

@@ -84,7 +84,7 @@ enum OperatorOverride {
                 if json {
                     report(changed: false, actor: existing?.actor, daemon: false)
                 } else {
-                    print(suspended ? "\(pipeline) is already suspended by \(existing!.actor)" : "\(pipeline) is not suspended by an operator")
+                    Output.text(suspended ? "\(pipeline) is already suspended by \(existing!.actor)" : "\(pipeline) is not suspended by an operator")
                 }
                 return
             }
@@ -101,6 +101,6 @@ enum OperatorOverride {
         }
         let told = DaemonControl.notify(stateDirectory: options.stateDirectory)
         if json { return report(changed: true, actor: user, daemon: told) }
-        print("\(pipeline) \(suspended ? "suspended" : "resumed") by \(user)\(told ? "" : " (no daemon runs now; it takes effect when one starts)")")
+        Output.text("\(pipeline) \(suspended ? "suspended" : "resumed") by \(user)\(told ? "" : " (no daemon runs now; it takes effect when one starts)")")
     }
 }

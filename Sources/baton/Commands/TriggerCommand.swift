@@ -67,12 +67,12 @@ struct TriggerCommand: AsyncParsableCommand {
             DaemonControl.notify(stateDirectory: options.stateDirectory)
             guard let id = run.id else { throw CommandFailure("the run was not recorded") }
             if !wait {
-                print(json ? JSONOut.render(JSONOut.object([("run", JSONOut.int(Int(id)))])) : "run \(id) of \(pipeline) queued")
+                if json { Output.json(JSONOut.object([("run", JSONOut.int(Int(id)))])) } else { Output.text("run \(id) of \(pipeline) queued") }
                 return
             }
-            if !json { FileHandle.standardError.write(Data("run \(id) of \(pipeline) queued; waiting for it to end\n".utf8)) }
+            if !json { Output.error("run \(id) of \(pipeline) queued; waiting for it to end") }
             let result = try await RunFollower.waitForEnd(id, store: store)
-            print(json ? JSONOut.render(RunReport.json(result)) : RunReport.text(result), terminator: "")
+            if json { Output.json(RunReport.json(result)) } else { Output.text(RunReport.text(result), terminator: "") }
             if result.run.state != .succeeded { throw ExitCode(1) }
         }
     }

@@ -45,6 +45,7 @@ struct ValidateCommand: ParsableCommand {
     func validate() throws {
         if repo != nil {
             guard paths.isEmpty else { throw ValidationError("give either PATHs or --repo, not both") }
+            do { _ = try GitSource.checkedManifestsPath(path) } catch { throw ValidationError("--path: \(error.message)") }
             return
         }
         for path in paths where !FileManager.default.fileExists(atPath: path) {
@@ -59,7 +60,7 @@ struct ValidateCommand: ParsableCommand {
         } else {
             report = validateFiles(paths.isEmpty ? ["manifests"] : paths)
         }
-        print(json ? report.json() : report.text(), terminator: "")
+        if json { print(report.json(), terminator: "") } else { Output.text(report.text(), terminator: "") }
         if !report.catalog.isValid { throw ExitCode(1) }
     }
 
@@ -89,7 +90,7 @@ struct ValidateCommand: ParsableCommand {
             return ValidationReport(catalog: snapshot.catalog(), extraDiagnostics: extra, commit: fetched.commit.hex)
         } catch {
             // The description says whether a retry can help (transient) or a person must act.
-            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            Output.error("error: \(error.description)")
             throw ExitCode(3)
         }
     }

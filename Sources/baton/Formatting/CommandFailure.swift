@@ -42,11 +42,11 @@ struct CommandFailure: Error {
 
     /// Prints the failure and returns the exit to throw.
     func report(json: Bool) -> ExitCode {
-        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        Output.error("error: \(message)")
         if json {
             var fields: [(String, JSONValue)] = [("code", JSONOut.string(code)), ("message", JSONOut.string(message))]
             if let transient { fields.append(("transient", JSONOut.bool(transient))) }
-            print(JSONOut.render(JSONOut.object([("error", JSONOut.object(fields))])), terminator: "")
+            Output.json(JSONOut.object([("error", JSONOut.object(fields))]))
         }
         return ExitCode(exitCode)
     }
