@@ -11,7 +11,9 @@ import Testing
 /// script, then answers 200; `/status/N` answers N; `/hang` reads the request and never
 /// answers; `/large/N` answers N bytes of 100-byte numbered lines; `/echo/NAME` answers with
 /// the value of request header NAME; `/flaky/N` answers 503 to the first N requests, then
-/// records like `/record`.
+/// records like `/record`; `/redirect/STATUS/PORT/REST` answers STATUS with `Location:
+/// http://127.0.0.1:PORT/REST` (`/REST`, relative, when PORT is `here`); `/loop` redirects to
+/// itself; `/mirror` answers with the request's body.
 final class LoopbackServer {
     static let script = #"""
         import json, sys, threading
@@ -76,6 +78,20 @@ final class LoopbackServer {
                                        "body": body.decode(), "tries": count + 1}, f)
                         os.rename(folder + "/seen.json.tmp", folder + "/seen.json")
                         self.answer(200, b"ok\n")
+                elif parts[0] == "redirect":
+                    rest = "/".join(parts[3:])
+                    location = "/" + rest if parts[2] == "here" else "http://127.0.0.1:%s/%s" % (parts[2], rest)
+                    self.send_response(int(parts[1]))
+                    self.send_header("Location", location)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif parts[0] == "loop":
+                    self.send_response(302)
+                    self.send_header("Location", "/loop")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif parts[0] == "mirror":
+                    self.answer(200, body)
                 elif parts[0] == "echo":
                     self.answer(200, ("you sent: %s\n" % self.headers.get(parts[1], "")).encode())
                 else:
@@ -275,6 +291,92 @@ final class LoopbackServer {
         let contents = try String(contentsOfFile: log, encoding: .utf8)
         #expect(!contents.contains(secret))
         #expect(try logLines(log).map(text(of:)).contains("you sent: Bearer ***"))
+    }
+
+    /// A redirect to another port is another origin: headers holding a secret, and
+    /// `Authorization` and `Cookie` whatever their value, do not follow; the rest do, and a
+    /// 307 keeps the method and body. The second server records what it got.
+    @Test func aRedirectToAnotherOriginDropsEverySecretHeader() async throws {
+        let first = try LoopbackServer()
+        let second = try LoopbackServer()
+        defer {
+            first.stop()
+            second.stop()
+        }
+        let key = "key-4c1e9a77"
+        let log = logs.sub("cross-origin.log")
+        let outcome = await runner.run(
+            HTTPRequestSpec(method: "POST", url: first.url("/redirect/307/\(second.port)/record"), body: "payload"),
+            headers: ["X-Api-Key": key, "Authorization": "Bearer tok-77aa", "Cookie": "session=1", "X-Trace": "keep-me"],
+            timeout: .seconds(30), logPath: log, redactor: Redactor(secrets: [key, "Bearer tok-77aa"]))
+        #expect(outcome.status == 200)
+        #expect(outcome.succeeded, "\(outcome.reason ?? "")")
+        let seen = try second.seen()
+        let headers = try #require(seen["headers"] as? [String: String])
+        let names = Set(headers.keys.map { $0.lowercased() })
+        #expect(!names.contains("x-api-key"), "the secret header was sent to another origin")
+        #expect(!names.contains("authorization") && !names.contains("cookie"))
+        #expect(headers["X-Trace"] == "keep-me")
+        #expect(!headers.values.contains { $0.contains(key) || $0.contains("tok-77aa") })
+        #expect(seen["method"] as? String == "POST")
+        #expect(seen["body"] as? String == "payload")
+        let texts = try logLines(log).map(text(of:))
+        #expect(texts.contains("POST \(second.url("/record")) (another origin: not sending Authorization, Cookie, X-Api-Key)"), "\(texts)")
+        #expect(!(try String(contentsOfFile: log, encoding: .utf8)).contains(key))
+    }
+
+    /// Within one origin every header follows (here a relative `Location`); a 303 turns a
+    /// POST into a GET without a body.
+    @Test func aRedirectWithinTheOriginKeepsTheHeaders() async throws {
+        let server = try LoopbackServer()
+        defer { server.stop() }
+        let key = "key-0b5d2e11"
+        let outcome = await runner.run(
+            HTTPRequestSpec(method: "POST", url: server.url("/redirect/303/here/record"), body: "payload"),
+            headers: ["X-Api-Key": key, "Content-Type": "text/plain"], timeout: .seconds(30), logPath: logs.sub("same-origin.log"),
+            redactor: Redactor(secrets: [key]))
+        #expect(outcome.succeeded, "\(outcome.reason ?? "")")
+        let seen = try server.seen()
+        #expect((seen["headers"] as? [String: String])?["X-Api-Key"] == key)
+        #expect((seen["headers"] as? [String: String])?["Content-Type"] == nil)
+        #expect(seen["method"] as? String == "GET")
+        #expect(seen["body"] as? String == "")
+    }
+
+    @Test func aRedirectStatusTheTaskExpectsIsNotFollowedAndALoopFails() async throws {
+        let first = try LoopbackServer()
+        let second = try LoopbackServer()
+        defer {
+            first.stop()
+            second.stop()
+        }
+        let expected = await runner.run(
+            HTTPRequestSpec(url: first.url("/redirect/302/\(second.port)/record"), expectStatus: [302]),
+            headers: [:], timeout: .seconds(30), logPath: logs.sub("expected.log"), redactor: .none)
+        #expect(expected.status == 302)
+        #expect(expected.succeeded)
+        #expect(throws: (any Error).self) { try second.seen() }
+
+        let loop = await runner.run(
+            HTTPRequestSpec(url: first.url("/loop")), headers: [:], timeout: .seconds(30), logPath: logs.sub("loop.log"), redactor: .none)
+        #expect(!loop.succeeded)
+        #expect(loop.reason?.contains("redirect loop") == true, "\(loop.reason ?? "")")
+    }
+
+    /// The body is redacted as a stream, not line by line: a secret of several lines echoed
+    /// back is hidden whole, and so is each of its lines.
+    @Test func aMultiLineSecretInTheResponseBodyIsHidden() async throws {
+        let server = try LoopbackServer()
+        defer { server.stop() }
+        let secret = "line-one-secret-value\nline-two-secret-value"
+        let log = logs.sub("mirror.log")
+        let outcome = await runner.run(
+            HTTPRequestSpec(method: "POST", url: server.url("/mirror"), body: "before\n\(secret)\nafter\nline-two-secret-value\n"),
+            headers: [:], timeout: .seconds(30), logPath: log, redactor: Redactor(secrets: [secret]))
+        #expect(outcome.succeeded)
+        let contents = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(!contents.contains("secret-value"))
+        #expect(Array(try logLines(log).map(text(of:)).dropFirst(2)) == ["before", "***", "after", "***"])
     }
 
     @Test func theURLPasswordIsMaskedInTheRequestLine() {

@@ -1,4 +1,4 @@
-import BatonEngine
+@testable import BatonEngine
 import BatonTestSupport
 import Foundation
 import Testing
@@ -79,5 +79,42 @@ import Testing
         let path = directory.sub("binary")
         try Data([0x6B, 0x3D, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: path))
         #expect(parseError(path)?.code == .outputs)
+    }
+
+    @Test func aSecretInTheOutputFileIsRedactedInPlace() throws {
+        let redactor = Redactor(secrets: ["hunter2-secret", "line-one-of-it\nline-two-of-it"])
+        let path = try file("token=hunter2-secret\nrows=3\nkey=line-one-of-it\nline-two-of-it\n")
+        try TaskOutputs.redactFile(at: path, with: redactor)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "token=***\nrows=3\nkey=***\n")
+        #expect(try TaskOutputs.parse(fileAt: path) == ["token": "***", "rows": "3", "key": "***"])
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        #expect(mode & 0o077 == 0, "the redacted copy is private: \(String(mode, radix: 8))")
+        #expect(!FileManager.default.fileExists(atPath: path + ".redacting"))
+
+        // Without a secret the file is left alone (same inode); without a file, nothing happens.
+        let plain = try file("rows=3\n")
+        let inode = try FileManager.default.attributesOfItem(atPath: plain)[.systemFileNumber] as? Int
+        try TaskOutputs.redactFile(at: plain, with: redactor)
+        #expect(try FileManager.default.attributesOfItem(atPath: plain)[.systemFileNumber] as? Int == inode)
+        try TaskOutputs.redactFile(at: directory.sub("never-written"), with: redactor)
+    }
+
+    /// A task may put a link or a FIFO where its outputs go: Baton neither follows the link
+    /// (to a file it may read and the task may not) nor blocks on the FIFO.
+    @Test func aLinkOrFIFOInPlaceOfTheOutputFileIsRefusedAndRemoved() throws {
+        let target = try file("stolen=yes\n")
+        let link = directory.sub("link.out")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        #expect(parseError(link)?.code == .outputs)
+        let fifo = directory.sub("fifo.out")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(parseError(fifo)?.code == .outputs)
+
+        let redactor = Redactor(secrets: ["stolen"])
+        try TaskOutputs.redactFile(at: link, with: redactor)
+        try TaskOutputs.redactFile(at: fifo, with: redactor)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: link)) == nil, "the link is gone")
+        #expect(!FileManager.default.fileExists(atPath: fifo))
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "stolen=yes\n", "the link's target is not Baton's to change")
     }
 }

@@ -1,4 +1,4 @@
-import BatonEngine
+@testable import BatonEngine
 import BatonTestSupport
 import Foundation
 import Testing
@@ -74,6 +74,52 @@ import Glibc
         #expect(lines.filter { $0.stream == "baton" }.count == 1)
         // Lines before the note are whole.
         #expect(lines.dropLast().allSatisfy { $0.text == "a line of forty bytes of output, more." })
+    }
+
+    /// The texts of a log written straight through `ProcessLog`, one `append` per chunk.
+    private func logged(_ chunks: [String], stream: ProcessLog.Stream = .stdout, redactions: [String]) throws -> [String] {
+        let directory = try TemporaryDirectory()
+        let path = directory.sub("attempt.log")
+        let log = try ProcessLog(path: path, limit: 10 * 1024 * 1024, redactions: redactions)
+        for chunk in chunks {
+            Array(chunk.utf8).withUnsafeBufferPointer { log.append($0, from: stream) }
+        }
+        log.finish(stream)
+        log.close()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return text.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false).dropFirst(2).first.map(String.init) ?? "" }
+    }
+
+    @Test func aSecretWithANewlineIsRedactedWholeAndLineByLine() throws {
+        let secret = "first-half-of-it\nsecond-half-of-it"
+        let lines = try logged(["one " + secret + " two\n", "first-half-of-it alone\n", "  second-half-of-it\n"], redactions: [secret])
+        #expect(lines == ["one *** two", "*** alone", "  ***"])
+    }
+
+    @Test func aSecretSplitAcrossTwoReadsIsRedacted() throws {
+        let lines = try logged(["password=hunt", "er2-long; again hunter2-", "long\n"], redactions: ["hunter2-long"])
+        #expect(lines == ["password=***; again ***"])
+        // On stderr and in a last line without newline too.
+        #expect(try logged(["x hunter", "2-long"], stream: .stderr, redactions: ["hunter2-long"]) == ["x ***"])
+    }
+
+    /// A line longer than 64 KiB is cut into pieces; a secret where the cut falls is masked
+    /// before the cut, so neither piece shows part of it.
+    @Test func aSecretStraddlingThe64KiBSplitIsRedacted() async throws {
+        let directory = try TemporaryDirectory()
+        let secret = "s3cr3t-value-42"
+        let before = ProcessLog.maximumLineLength - 6
+        let spec = ProcessTesting.spec(
+            .shell("head -c \(before) /dev/zero | tr '\\0' a; printf '%s' \"$S\"; head -c 70000 /dev/zero | tr '\\0' b; echo"),
+            in: directory, environment: ProcessTesting.environment.merging(["S": secret]) { $1 }, redactions: [secret])
+        _ = try await ProcessTesting.run(spec)
+        let log = try String(contentsOfFile: spec.logPath, encoding: .utf8)
+        for piece in ["s3cr3t", "value-42", "t-val"] {
+            #expect(!log.contains(piece), "\(piece) leaked")
+        }
+        let texts = try ProcessTesting.logLines(spec).map(\.text)
+        #expect(texts.first?.hasPrefix(String(repeating: "a", count: before) + "***b") == true)
+        #expect(texts.joined().count == before + 3 + 70000)
     }
 
     private func residentMemory() throws -> Int {

@@ -122,6 +122,10 @@ extension RunExecutor {
                 record.exitCode = outcome.exitCode.map(Int.init)
                 record.signal = outcome.signal.map(Int.init)
                 result.exitCode = outcome.exitCode
+                // Outputs are kept (the `.out` file, the store) and passed on: none may hold a
+                // secret. A downstream task that needs one names it in its own `env`.
+                let redactor = Redactor(secrets: revealed)
+                try TaskOutputs.redactFile(at: outputPath, with: redactor)
                 if outcome.cancelled {
                     result.state = .cancelled
                     result.reason = "cancelled"
@@ -129,7 +133,7 @@ extension RunExecutor {
                     result.state = .timedOut
                     result.reason = "timed out after \(settings.timeout?.description ?? "its timeout")"
                 } else if outcome.succeeded {
-                    result.outputs = try TaskOutputs.parse(fileAt: outputPath)
+                    result.outputs = try TaskOutputs.parse(fileAt: outputPath).mapValues(redactor.redact)
                     result.state = .succeeded
                 } else if let signal = outcome.signal {
                     result.reason = "killed by signal \(signal)"

@@ -13,7 +13,7 @@ import Darwin
 final class HTTPTaskLog: @unchecked Sendable {
     private let lock = NSLock()
     private let handle: FileHandle
-    private let redactor: Redactor
+    let redactor: Redactor
     private var bytes = 0
     private var writeError: String?
 

@@ -16,7 +16,9 @@ public struct HTTPTaskRunner: Sendable {
     private let client: HTTPClient
 
     /// - Parameter client: the client to send requests with; ``defaultClient`` unless a test
-    ///   or an embedder needs another (proxy, TLS settings).
+    ///   or an embedder needs another (proxy, TLS settings). It must not follow redirects
+    ///   itself (`redirectConfiguration = .disallow`): the runner follows them, so that it can
+    ///   keep secret headers from another origin (see ``HTTPRedirect``).
     public init(client: HTTPClient = HTTPTaskRunner.defaultClient) {
         self.client = client
     }
@@ -30,10 +32,13 @@ public struct HTTPTaskRunner: Sendable {
     /// connections until that limit instead of failing at once. Here the task's timeout is
     /// the only limit on a response, a connection attempt gives up after 10 s, and a refused
     /// connection fails the attempt immediately so the task's `retries` decide what happens
-    /// next.
+    /// next. Redirects are not followed by the client but by the runner (see ``HTTPRedirect``);
+    /// alert webhooks, which share this client, are not redirected either, so an alert's text
+    /// never goes anywhere but to the URL an operator wrote.
     public static let defaultClient: HTTPClient = {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 
@@ -64,7 +69,7 @@ public struct HTTPTaskRunner: Sendable {
         let method = request.method.uppercased()
         log.line("\(method) \(Self.redactingPassword(in: request.url))", at: startedAt)
 
-        let exchange = Exchange(client: client, log: log)
+        let exchange = Exchange(client: client, log: log, redactor: redactor, expected: request.expectStatus)
         var outcome = await Self.race(timeout: timeout) {
             await exchange.perform(method: method, url: request.url, headers: headers, body: request.body)
         }
@@ -169,60 +174,123 @@ private struct ExchangeResult: Sendable {
     var timedOut = false
 }
 
-/// Sends the request and streams the response into the log.
+/// Sends the request, follows its redirects and streams the response into the log.
 private struct Exchange: Sendable {
     let client: HTTPClient
     let log: HTTPTaskLog
+    let redactor: Redactor
+    /// The task's `expectStatus`: a redirect status listed there is the answer, not followed.
+    let expected: [Int]?
 
     func perform(method: String, url: String, headers: [String: String], body: String?) async -> ExchangeResult {
         var result = ExchangeResult()
-        var request = HTTPClientRequest(url: url)
-        request.method = .init(rawValue: method)
-        for (name, value) in headers.sorted(by: { $0.key < $1.key }) {
-            request.headers.add(name: name, value: value)
-        }
-        if let body {
-            request.body = .bytes(Array(body.utf8))
-        }
+        var next = HTTPRedirect(
+            url: url, method: method, headers: headers.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) },
+            body: body.map { Array($0.utf8) }, dropped: [])
+        var visited: Set<String> = [url]
         do {
-            let response = try await client.execute(request, deadline: .distantFuture)
-            let status = Int(response.status.code)
-            result.status = status
-            log.line("HTTP/\(response.version.major).\(response.version.minor) \(status) \(response.status.reasonPhrase)")
-            try await logBody(response.body, declaredLength: response.headers.first(name: "content-length"))
+            for redirects in 0... {
+                var request = HTTPClientRequest(url: next.url)
+                request.method = .init(rawValue: next.method)
+                for header in next.headers {
+                    request.headers.add(name: header.name, value: header.value)
+                }
+                if let body = next.body {
+                    request.body = .bytes(body)
+                }
+                let response = try await client.execute(request, deadline: .distantFuture)
+                let status = Int(response.status.code)
+                result.status = status
+                log.line("HTTP/\(response.version.major).\(response.version.minor) \(status) \(response.status.reasonPhrase)")
+                guard HTTPRedirect.isRedirect(status), expected?.contains(status) != true,
+                      let location = response.headers.first(name: "location")
+                else {
+                    try await logBody(response.body, declaredLength: response.headers.first(name: "content-length"))
+                    return result
+                }
+                try await discard(response.body)
+                guard redirects < HTTPRedirect.limit else {
+                    result.failure = "more than \(HTTPRedirect.limit) redirects"
+                    return result
+                }
+                guard let target = HTTPRedirect.target(location, from: next.url) else {
+                    result.failure = "redirect to \"\(HTTPTaskRunner.redactingPassword(in: location))\", not an http or https URL"
+                    return result
+                }
+                guard visited.insert(target).inserted else {
+                    result.failure = "redirect loop: \(HTTPTaskRunner.redactingPassword(in: target)) again"
+                    return result
+                }
+                next = HTTPRedirect.follow(
+                    status: status, from: next.url, to: target, method: next.method, headers: next.headers, body: next.body,
+                    redactor: redactor)
+                var line = "\(next.method) \(HTTPTaskRunner.redactingPassword(in: target))"
+                if !next.dropped.isEmpty {
+                    line += " (another origin: not sending \(next.dropped.joined(separator: ", ")))"
+                }
+                log.line(line)
+            }
         } catch {
             result.failure = Task.isCancelled ? "cancelled" : "request failed: \(Self.describe(error))"
         }
         return result
     }
 
+    /// Reads a redirect's body to nothing, up to the log limit; past it, the connection is
+    /// dropped rather than read further.
+    private func discard(_ body: HTTPClientResponse.Body) async throws {
+        var read = 0
+        for try await buffer in body {
+            read += buffer.readableBytes
+            if read > HTTPTaskRunner.bodyLogLimit { break }
+        }
+    }
+
     /// Logs the body line by line up to the limit, holding at most one limit's worth of it;
     /// once past the limit, reading stops and the connection is dropped.
+    ///
+    /// Secrets are masked on the byte stream before it is cut into lines, so one cut by a
+    /// chunk boundary or by its own newlines is still hidden.
     private func logBody(_ body: HTTPClientResponse.Body, declaredLength: String?) async throws {
         let limit = HTTPTaskRunner.bodyLogLimit
+        var stream = RedactingStream(redactor)
+        var redacted: [UInt8] = []
         var pending: [UInt8] = []
         var logged = 0
         var truncated = false
-        reading: for try await buffer in body {
-            for byte in buffer.readableBytesView {
-                if logged == limit {
-                    truncated = true
-                    break reading
-                }
-                logged += 1
-                if byte == UInt8(ascii: "\n") {
-                    log.line(Self.text(pending))
-                    pending.removeAll(keepingCapacity: true)
-                } else {
-                    pending.append(byte)
-                }
+        for try await buffer in body {
+            let take = min(buffer.readableBytes, limit - logged)
+            buffer.withUnsafeReadableBytes { raw in
+                stream.feed(UnsafeBufferPointer(rebasing: raw.assumingMemoryBound(to: UInt8.self)[..<take]), into: &redacted)
+            }
+            logged += take
+            lines(&redacted, &pending)
+            if take < buffer.readableBytes {
+                truncated = true
+                break
             }
         }
+        stream.finish(into: &redacted)
+        lines(&redacted, &pending)
         if !pending.isEmpty { log.line(Self.text(pending)) }
         if truncated {
             let total = declaredLength.map { " of \($0)" } ?? ""
             log.line("baton: response body truncated: logged the first \(limit) bytes\(total)")
         }
+    }
+
+    /// Logs every complete line of `pending` and `redacted`; keeps the unfinished rest in
+    /// `pending`.
+    private func lines(_ redacted: inout [UInt8], _ pending: inout [UInt8]) {
+        for byte in redacted {
+            if byte == UInt8(ascii: "\n") {
+                log.line(Self.text(pending))
+                pending.removeAll(keepingCapacity: true)
+            } else {
+                pending.append(byte)
+            }
+        }
+        redacted.removeAll(keepingCapacity: true)
     }
 
     private static func text(_ bytes: [UInt8]) -> String {

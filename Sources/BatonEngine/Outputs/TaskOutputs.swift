@@ -20,29 +20,12 @@ public enum TaskOutputs {
     /// - A key written twice keeps its last value, so a task may overwrite what it said earlier.
     ///
     /// - Throws: `EngineError(.outputs, …)` for a file over ``limit`` (saying its size), a file
-    ///   that is not UTF-8, or a malformed line (naming its number and showing it);
-    ///   `EngineError(.io, …)` when the file exists but cannot be read.
+    ///   that is not UTF-8, a symbolic link or anything but a regular file, or a malformed
+    ///   line (naming its number and showing it); `EngineError(.io, …)` when the file exists
+    ///   but cannot be read.
     public static func parse(fileAt path: String) throws(EngineError) -> [String: String] {
-        let attributes: [FileAttributeKey: Any]
-        do {
-            attributes = try FileManager.default.attributesOfItem(atPath: path)
-        } catch {
-            if !FileManager.default.fileExists(atPath: path) { return [:] }
-            throw EngineError(.io, "cannot inspect the output file \(path): \(error.localizedDescription)")
-        }
-        // Checked before reading, so a runaway task cannot make Baton load gigabytes.
-        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= limit else {
-            throw EngineError(.outputs, "$BATON_OUTPUT is \(size) bytes, over the limit of \(limit) bytes (64 KiB); write large results to $BATON_WORKSPACE and output their path")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError(.io, "cannot read the output file \(path)")
-        }
-        // The size may have grown since the check if something still writes to the file.
-        guard data.count <= limit else {
-            throw EngineError(.outputs, "$BATON_OUTPUT is \(data.count) bytes, over the limit of \(limit) bytes (64 KiB); write large results to $BATON_WORKSPACE and output their path")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let bytes = try readFile(at: path) else { return [:] }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw EngineError(.outputs, "$BATON_OUTPUT is not UTF-8 text")
         }
         return try parse(text)

@@ -10,6 +10,10 @@ import Foundation
 /// `maximumLineLength`, and one write buffer) so a task printing gigabytes costs Baton no more
 /// memory than one printing a line. Used only by the thread watching the process, hence not
 /// `Sendable` and without locks.
+///
+/// Secrets are masked on each stream's bytes before they are cut into lines (see
+/// ``RedactingStream``), so a secret split by a read, by the 64 KiB cut of a long line or by
+/// its own newlines is still hidden. A task without secrets skips that step entirely.
 final class ProcessLog {
     enum Stream { case stdout, stderr }
 
@@ -21,8 +25,10 @@ final class ProcessLog {
     /// inode, a noticeable share of a short task's bookkeeping).
     private var fd: Int32 = -1
     private let limit: Int
-    /// Longest first, so a secret that contains another is replaced whole.
-    private let redactions: [[UInt8]]
+    /// One per stream; `nil` when the task has no secrets, so its output is not scanned.
+    private var redacting: [RedactingStream]?
+    /// The redacted bytes of the chunk being appended.
+    private var redacted: [UInt8] = []
     private var pending: [[UInt8]] = [[], []]
     private var output: [UInt8] = []
     private var clock = TimestampFormatter()
@@ -52,7 +58,8 @@ final class ProcessLog {
         unlink(path)
         self.path = path
         self.limit = max(0, limit)
-        self.redactions = redactions.filter { !$0.isEmpty }.map { Array($0.utf8) }.sorted { $0.count > $1.count }
+        let redactor = Redactor(secrets: redactions)
+        self.redacting = redactor.isEmpty ? nil : [RedactingStream(redactor), RedactingStream(redactor)]
         output.reserveCapacity(Self.maximumLineLength * 2)
     }
 
@@ -69,12 +76,24 @@ final class ProcessLog {
         if fd >= 0 { Glibc.close(fd) }
     }
 
-    /// Splits `bytes` into lines; a trailing part without newline waits for the next chunk.
+    /// Redacts `bytes`, then splits them into lines; a trailing part without newline waits
+    /// for the next chunk.
     func append(_ bytes: UnsafeBufferPointer<UInt8>, from stream: Stream) {
         // Past the cap everything is discarded: skip the line work entirely so a task that
         // prints far more than the cap costs only the reads.
         if truncated { return }
         let slot = stream == .stdout ? 0 : 1
+        guard redacting != nil else {
+            appendLines(bytes, slot, stream)
+            return
+        }
+        redacted.removeAll(keepingCapacity: true)
+        redacting![slot].feed(bytes, into: &redacted)
+        let chunk = redacted
+        chunk.withUnsafeBufferPointer { appendLines($0, slot, stream) }
+    }
+
+    private func appendLines(_ bytes: UnsafeBufferPointer<UInt8>, _ slot: Int, _ stream: Stream) {
         var start = 0
         while start < bytes.count {
             guard let newline = Self.firstNewline(bytes, from: start) else { break }
@@ -111,6 +130,12 @@ final class ProcessLog {
     /// At end of stream: a last line without newline is still a line.
     func finish(_ stream: Stream) {
         let slot = stream == .stdout ? 0 : 1
+        if redacting != nil, !truncated {
+            redacted.removeAll(keepingCapacity: true)
+            redacting![slot].finish(into: &redacted)
+            let chunk = redacted
+            chunk.withUnsafeBufferPointer { appendLines($0, slot, stream) }
+        }
         guard !pending[slot].isEmpty else { return }
         if !truncated { pending[slot].withUnsafeBufferPointer { emit($0, stream) } }
         pending[slot] = []
@@ -150,8 +175,6 @@ final class ProcessLog {
     private func emit(_ text: UnsafeBufferPointer<UInt8>, _ stream: Stream) {
         if truncated { return }
         let name: StaticString = stream == .stdout ? "stdout" : "stderr"
-        // Measured before redaction: `***` is never longer than what it hides by much, and
-        // the cap is a memory and disk guard, not an exact size.
         let length = TimestampFormatter.length + 1 + name.utf8CodeUnitCount + 1 + text.count + 1
         if bytesWritten + output.count + length > limit {
             truncated = true
@@ -165,28 +188,9 @@ final class ProcessLog {
         output.append(UInt8(ascii: " "))
         output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         output.append(UInt8(ascii: " "))
-        if redactions.isEmpty { output.append(contentsOf: text) } else { appendRedacted(text) }
+        output.append(contentsOf: text)
         output.append(UInt8(ascii: "\n"))
         if output.count >= Self.maximumLineLength { flush() }
-    }
-
-    private func appendRedacted(_ text: UnsafeBufferPointer<UInt8>) {
-        var index = 0
-        var copiedUpTo = 0
-        outer: while index < text.count {
-            let byte = text[index]
-            for secret in redactions where secret[0] == byte && secret.count <= text.count - index {
-                if secret.withUnsafeBufferPointer({ memcmp($0.baseAddress!, text.baseAddress! + index, $0.count) == 0 }) {
-                    output.append(contentsOf: UnsafeBufferPointer(rebasing: text[copiedUpTo..<index]))
-                    output.append(contentsOf: "***".utf8)
-                    index += secret.count
-                    copiedUpTo = index
-                    continue outer
-                }
-            }
-            index += 1
-        }
-        output.append(contentsOf: UnsafeBufferPointer(rebasing: text[copiedUpTo...]))
     }
 
     private static func firstNewline(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
