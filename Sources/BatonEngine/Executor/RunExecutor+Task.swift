@@ -42,7 +42,19 @@ extension RunExecutor {
                 result.reason = "cancelled before attempt \(attempt)"
                 break
             }
-            await workers.acquire()
+            do {
+                try await workers.acquire()
+            } catch {
+                // Cancelled (or timed out) while waiting for a worker: stop now, holding none.
+                result.state = .cancelled
+                result.reason = "cancelled while waiting for a worker"
+                if unsaved == nil, attempt == max(1, firstAttempt) {
+                    _ = try await store.insertAttempt(TaskAttemptRecord(
+                        runID: context.runID, taskID: task.id, attempt: 0, state: TaskState.cancelled.rawValue, finishedAt: now(),
+                        reason: result.reason))
+                }
+                break
+            }
             let retryable: Bool
             let record: TaskAttemptRecord
             do {
