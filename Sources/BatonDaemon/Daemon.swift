@@ -21,6 +21,8 @@ public struct DaemonConfiguration: Sendable {
     public var grace: Duration
     /// Before the first webhook retry (doubling after).
     public var alertRetryDelay: Duration
+    /// Who tasks and command alerts run as (`--task-user`); nil for the daemon's own user.
+    public var taskUser: TaskUser?
     /// How a pass is written in the status row (the CLI's own formatting).
     public var describe: @Sendable (ReconcileReport) -> (text: String, json: String)
 
@@ -81,14 +83,17 @@ public final class Daemon: Service {
         try await store.saveDaemon(record)
 
         let relay = ProgressRelay()
-        let executor = RunExecutor(store: store, stateDirectory: state, workers: configuration.workers, progress: { event in relay.forward(event) })
+        let executor = RunExecutor(
+            store: store, stateDirectory: state, workers: configuration.workers, taskUser: configuration.taskUser,
+            progress: { event in relay.forward(event) })
         let requests = VersionRequests(store: store, stateDirectory: state)
         let alertLogger = logger
-        let notifier = AlertNotifier(logDirectory: "\(state)/alerts", retryDelay: configuration.alertRetryDelay) { failure in
+        var notifier = AlertNotifier(logDirectory: "\(state)/alerts", retryDelay: configuration.alertRetryDelay) { failure in
             alertLogger.warning("alert not delivered", metadata: [
                 "pipeline": "\(failure.event.pipeline)", "event": "\(failure.event.event.rawValue)", "target": "\(failure.target)", "error": "\(failure.message)",
             ])
         }
+        notifier.taskUser = configuration.taskUser
         try? FileManager.default.createDirectory(atPath: "\(state)/alerts", withIntermediateDirectories: true)
         let supervisor = RunSupervisor(store: store, executor: executor, requests: requests, notifier: notifier, logger: logger)
         relay.supervisor = supervisor

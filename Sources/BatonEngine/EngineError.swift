@@ -24,6 +24,9 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let io = Code(rawValue: "io")
         /// An HTTP task's request could not be built or sent.
         public static let http = Code(rawValue: "http")
+        /// `--task-user` cannot be used: no such user, it is root, Baton is not root, or
+        /// util-linux's `setpriv` is missing.
+        public static let taskUser = Code(rawValue: "task-user")
     }
 
     public var code: Code

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What Baton answers when a remote asks who it is, and which SSH host keys it trusts.
 ///
@@ -86,7 +87,7 @@ public struct GitCredentials: Sendable, Hashable {
         sshKey: String = "BATON_GIT_SSH_KEY", sshPublicKey: String = "BATON_GIT_SSH_PUBLIC_KEY",
         sshPassphrase: String = "BATON_GIT_SSH_PASSPHRASE", sshPassphraseFile: String = "BATON_GIT_SSH_PASSPHRASE_FILE",
         sshKnownHosts: String = "BATON_GIT_SSH_KNOWN_HOSTS",
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        environment: [String: String] = GitCredentials.launchEnvironment
     ) -> GitCredentials {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         var storage = Storage.none
@@ -100,6 +101,21 @@ public struct GitCredentials: Sendable, Hashable {
             return SSHKey(privateKey: privateKey, publicKey: value(sshPublicKey), passphrase: passphrase)
         }
         return GitCredentials(storage: storage, ssh: key, knownHosts: value(sshKnownHosts))
+    }
+
+    private static let captured = Mutex<[String: String]?>(nil)
+
+    /// Hands over the environment the CLI copied at start before removing every
+    /// `BATON_GIT_*` variable from the process, so a task cannot read the token through
+    /// `/proc/$PPID/environ`; `fromEnvironment` reads this copy from then on.
+    public static func useCapturedEnvironment(_ environment: [String: String]) {
+        captured.withLock { $0 = environment }
+    }
+
+    /// The captured copy, or the live process environment when none was handed over
+    /// (embedders and tests).
+    public static var launchEnvironment: [String: String] {
+        captured.withLock { $0 } ?? ProcessInfo.processInfo.environment
     }
 
     /// From a file readable only by Baton: either one line holding a token, or

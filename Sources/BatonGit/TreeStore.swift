@@ -132,6 +132,9 @@ public struct TreeStore: Sendable {
         let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Self.posixError("open", path) }
         defer { close(fd) }
+        // Baton runs with umask 077, which `open` applies; a task user must still read the
+        // tree, so the mode is set exactly.
+        guard fchmod(fd, mode) == 0 else { throw Self.posixError("fchmod", path) }
         var remaining = Int(git_blob_rawsize(blob))
         guard remaining > 0, var cursor = git_blob_rawcontent(blob) else { return }
         while remaining > 0 {

@@ -18,7 +18,7 @@ public final class SQLiteStore: StateStore {
     /// Opens (creating when needed) the store of a state directory.
     public convenience init(stateDirectory: String) throws(StoreError) {
         do {
-            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw StoreError(.open, "cannot create the state directory \(stateDirectory): \(error.localizedDescription)")
         }
@@ -29,6 +29,10 @@ public final class SQLiteStore: StateStore {
     /// schema. Refuses a database that a newer Baton has migrated further.
     public init(path: String, busyTimeout: TimeInterval = 5) throws(StoreError) {
         self.path = path
+        // Created 0600 before SQLite opens it, whatever the umask: SQLite gives the `-wal`
+        // and `-shm` files the database's mode, and the store holds every run's outputs.
+        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.foreignKeysEnabled = true

@@ -1,4 +1,6 @@
 import ArgumentParser
+import BatonEngine
+import BatonGit
 import Foundation
 
 /// The root command holds only configuration; each subcommand is a small type in `Commands/`.
@@ -37,6 +39,26 @@ struct Baton: AsyncParsableCommand {
         ]
     )
 
+    /// Before anything else runs (the environment is process-wide, and no other thread may
+    /// read it while it changes): what Baton creates is its own whatever the umask it was
+    /// started with (folders 0700, files 0600; what a task user must reach is opened
+    /// explicitly), the credentials in its environment move into memory and out of
+    /// `/proc/<pid>/environ`, and the process becomes non-dumpable so tasks of another user
+    /// (or of its own, when it is not root) cannot read its `/proc` files or memory. See
+    /// `ProcessHardening` and docs/operations.md ("Security model").
+    static func keepSecretsFromTasks() {
+        umask(0o077)
+        let environment = ProcessHardening.takeCredentialEnvironment()
+        GitCredentials.useCapturedEnvironment(environment)
+        SecretResolver.useCapturedEnvironment(environment)
+        do {
+            try ProcessHardening.closeToTasks()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            Foundation.exit(1)
+        }
+    }
+
     /// Runs the command, mapping ArgumentParser's usage-error status (64) to 2, Baton's
     /// stable usage-error code, so scripts can tell "you called it wrong" from "it failed".
     static func main() async {
@@ -47,6 +69,7 @@ struct Baton: AsyncParsableCommand {
         sigemptyset(&signals)
         for signal in [SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGQUIT] { sigaddset(&signals, signal) }
         sigprocmask(SIG_UNBLOCK, &signals, nil)
+        keepSecretsFromTasks()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

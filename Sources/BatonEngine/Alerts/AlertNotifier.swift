@@ -26,6 +26,9 @@ public struct AlertNotifier: Sendable {
     let logDirectory: String
     let report: @Sendable (Failure) -> Void
     private let processes = ProcessRunner()
+    /// Who command alerts run as, like tasks (`--task-user`): a command comes from the
+    /// manifest, so it gets no more than the pipeline's tasks do.
+    public var taskUser: TaskUser?
 
     /// - Parameters:
     ///   - logDirectory: where each command alert's output goes (`<state>/alerts`).
@@ -95,7 +98,7 @@ public struct AlertNotifier: Sendable {
         let spec = ProcessSpec(
             command: { switch command { case .shell(let text): .shell(text); case .arguments(let argv): .arguments(argv) } }(),
             workingDirectory: workingDirectory, environment: environment, logPath: "\(logDirectory)/\(name).log",
-            timeout: Self.commandTimeout, logLimit: 1024 * 1024)
+            timeout: Self.commandTimeout, logLimit: 1024 * 1024, user: taskUser)
         do {
             let outcome = try await processes.run(spec) { _, _ in }
             if !outcome.succeeded {

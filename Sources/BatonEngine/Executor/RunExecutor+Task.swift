@@ -117,10 +117,13 @@ extension RunExecutor {
                     commit: request.commit, workspace: context.workspace, outputPath: outputPath, parameters: request.parameters,
                     upstream: upstream, resolve: resolve)
                 let workingDirectory = task.workdir.map { "\(request.treeRoot)/\($0)" } ?? request.treeRoot
+                // A task user cannot create files beside the logs: its outputs file is made
+                // for it, empty and its own.
+                try taskUser?.giveFile(outputPath)
                 let spec = ProcessSpec(
                     command: { switch command { case .shell(let text): .shell(text); case .arguments(let argv): .arguments(argv) } }(),
                     workingDirectory: workingDirectory, environment: environment, logPath: logPath,
-                    timeout: settings.timeout.map { .milliseconds($0.milliseconds) }, redactions: revealed)
+                    timeout: settings.timeout.map { .milliseconds($0.milliseconds) }, redactions: revealed, user: taskUser)
                 let store = self.store
                 let attemptRecord = record
                 let outcome = try await processes.run(spec) { pid, startTime in
@@ -129,6 +132,8 @@ extension RunExecutor {
                     running.processStartTime = startTime
                     try? await store.updateAttempt(running)
                 }
+                // The task is over: its outputs file is Baton's again before it is read.
+                try taskUser?.reclaim(outputPath)
                 record.pid = Int(outcome.pid)
                 record.processStartTime = outcome.processStartTime
                 record.exitCode = outcome.exitCode.map(Int.init)

@@ -14,6 +14,8 @@ public final class RunExecutor: Sendable {
     /// The `--workers` limit, across every run this executor runs.
     public let workers: WorkerPool
     let secrets: SecretResolver
+    /// Who process tasks run as; nil for Baton's own user (see `TaskUser`).
+    public let taskUser: TaskUser?
     let processes = ProcessRunner()
     let http: HTTPTaskRunner
     let progress: @Sendable (ProgressEvent) -> Void
@@ -21,7 +23,7 @@ public final class RunExecutor: Sendable {
     let now: @Sendable () -> Date
 
     public init(
-        store: any StateStore, stateDirectory: String, workers: Int = 4, secrets: SecretResolver? = nil,
+        store: any StateStore, stateDirectory: String, workers: Int = 4, secrets: SecretResolver? = nil, taskUser: TaskUser? = nil,
         http: HTTPTaskRunner = HTTPTaskRunner(),
         progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in },
         jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
@@ -31,6 +33,7 @@ public final class RunExecutor: Sendable {
         self.stateDirectory = stateDirectory
         self.workers = WorkerPool(limit: workers)
         self.secrets = secrets ?? SecretResolver(stateDirectory: stateDirectory)
+        self.taskUser = taskUser
         self.http = http
         self.progress = progress
         self.jitter = jitter
@@ -81,13 +84,16 @@ public final class RunExecutor: Sendable {
         }
         let workspace = runDirectory(runID)
         // One mkdir call in the usual case; the intermediate folders only the first time.
-        if mkdir(workspace, 0o755) != 0, errno != EEXIST {
+        // Private whatever the umask: only the run's tasks have business in it.
+        if mkdir(workspace, 0o700) != 0, errno != EEXIST {
             do {
-                try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: workspace, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             } catch {
                 throw EngineError(.io, "cannot create the workspace \(workspace): \(error.localizedDescription)")
             }
         }
+        // The tasks' `HOME` and `BATON_WORKSPACE`: the task user's to write.
+        try taskUser?.giveDirectory(workspace)
 
         let kept = request.continuing.isEmpty ? try await keptResults(request, runID: runID) : Self.continuedResults(request)
         let context = RunContext(request: request, runID: runID, workspace: workspace)
@@ -128,6 +134,8 @@ public final class RunExecutor: Sendable {
             stored.reason = cancelRequest ?? timeoutReason ?? stored.reason
             stored.finishedAt = finishedAt
         }
+        // The run is over: its workspace is closed to later tasks of the task user.
+        try taskUser?.reclaim(workspace)
         return RunResult(run: run, tasks: request.pipeline.tasks.map { results[$0.id] ?? TaskResult(id: $0.id, state: .skipped) })
     }
 

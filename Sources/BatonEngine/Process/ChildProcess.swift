@@ -14,8 +14,17 @@ struct ChildProcess {
 
     /// Spawns the command in a new process group with exactly `spec.environment`, stdin from
     /// `/dev/null`, and no file descriptor of Baton's other than the two pipes.
+    ///
+    /// With a task user, the program is started through `setpriv`, which drops to that user
+    /// and then executes it in the same process (same pid and group, same descriptors).
     static func spawn(_ spec: ProcessSpec) throws(EngineError) -> ChildProcess {
-        let (program, arguments) = try resolve(spec)
+        var (program, arguments) = try resolve(spec)
+        if let user = spec.user {
+            guard let launched = user.launch(program, arguments: arguments.dropFirst()) else {
+                throw EngineError(.taskUser, "cannot run as task user \(user.name): setpriv (util-linux) was not found")
+            }
+            (program, arguments) = launched
+        }
 
         let libc = GNULibc.shared
         guard let addChdir = libc.addChdir else {

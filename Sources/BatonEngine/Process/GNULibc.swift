@@ -11,6 +11,9 @@ struct GNULibc: @unchecked Sendable {
     typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     typealias AddClosefrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
+    /// `prctl` is variadic in C, which Swift does not import; every option Baton uses takes
+    /// plain integer arguments, passed as four `unsigned long`s like the kernel reads them.
+    typealias Prctl = @convention(c) (Int32, UInt, UInt, UInt, UInt) -> Int32
 
     /// glibc 2.9.
     let pipe2: Pipe2?
@@ -21,6 +24,8 @@ struct GNULibc: @unchecked Sendable {
     let addClosefrom: AddClosefrom?
     /// glibc 2.36, Linux 5.3; nil also when the kernel or a seccomp filter refuses it.
     let pidfdOpen: PidfdOpen?
+    /// Any glibc.
+    let prctl: Prctl?
 
     static let shared = GNULibc()
 
@@ -33,6 +38,7 @@ struct GNULibc: @unchecked Sendable {
         pipe2 = symbol("pipe2", as: Pipe2.self)
         addChdir = symbol("posix_spawn_file_actions_addchdir_np", as: AddChdir.self)
         addClosefrom = symbol("posix_spawn_file_actions_addclosefrom_np", as: AddClosefrom.self)
+        prctl = symbol("prctl", as: Prctl.self)
         var pidfdOpen = symbol("pidfd_open", as: PidfdOpen.self)
         if let open = pidfdOpen {
             let probe = open(getpid(), 0)

@@ -147,7 +147,9 @@ final class ProcessLog {
         defer { output.removeAll(keepingCapacity: true) }
         guard !output.isEmpty, !writeFailed, isOpen else { return }
         if fd < 0 {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            // Baton's alone whatever the umask: a log may hold what a task printed about
+            // its data, and with a task user no task may read another's.
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             // Checked writable before the process started; failing now (no inodes left) is
             // like a full disk: the task goes on, the log is best effort.
             guard fd >= 0 else {

@@ -34,6 +34,9 @@ public struct ProcessSpec: Sendable {
     /// of the output is read and discarded, so the process keeps running and never blocks
     /// on a full pipe.
     public var logLimit: Int
+    /// Who the process runs as: nil for Baton's own user, or the operator's `--task-user`
+    /// (see `TaskUser`). Never taken from a manifest.
+    public var user: TaskUser?
 
     public init(
         command: Command,
@@ -43,7 +46,8 @@ public struct ProcessSpec: Sendable {
         timeout: Duration? = nil,
         killGrace: Duration = .seconds(10),
         redactions: [String] = [],
-        logLimit: Int = 10 * 1024 * 1024
+        logLimit: Int = 10 * 1024 * 1024,
+        user: TaskUser? = nil
     ) {
         self.command = command
         self.workingDirectory = workingDirectory
@@ -53,5 +57,6 @@ public struct ProcessSpec: Sendable {
         self.killGrace = killGrace
         self.redactions = redactions
         self.logLimit = logLimit
+        self.user = user
     }
 }

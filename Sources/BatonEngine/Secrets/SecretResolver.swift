@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,10 +25,26 @@ public struct SecretResolver: Sendable {
     /// - Parameters:
     ///   - stateDirectory: Baton's state directory; secret files are looked up in its
     ///     `secrets` folder.
-    ///   - environment: Baton's own environment, searched for `BATON_SECRET_<NAME>`.
-    public init(stateDirectory: String, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    ///   - environment: Baton's own environment, searched for `BATON_SECRET_<NAME>`; by
+    ///     default the copy the CLI captured at start (see `useCapturedEnvironment`).
+    public init(stateDirectory: String, environment: [String: String] = SecretResolver.launchEnvironment) {
         self.secretsDirectory = (stateDirectory as NSString).appendingPathComponent("secrets")
         self.environment = environment
+    }
+
+    private static let captured = Mutex<[String: String]?>(nil)
+
+    /// Hands over the environment the CLI copied at start before removing every
+    /// `BATON_SECRET_*` from the process (`ProcessHardening.takeCredentialEnvironment`), so a
+    /// task cannot read secrets through `/proc/$PPID/environ` while Baton still can.
+    public static func useCapturedEnvironment(_ environment: [String: String]) {
+        captured.withLock { $0 = environment }
+    }
+
+    /// The captured copy, or the live process environment when none was handed over
+    /// (embedders and tests).
+    public static var launchEnvironment: [String: String] {
+        captured.withLock { $0 } ?? ProcessInfo.processInfo.environment
     }
 
     /// The environment variable that may hold secret `name`: upper-cased, with `-` and `.`

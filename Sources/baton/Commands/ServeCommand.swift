@@ -1,5 +1,6 @@
 import ArgumentParser
 import BatonDaemon
+import BatonEngine
 import BatonGit
 import BatonManifest
 import Foundation
@@ -23,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
               $ baton logs RUN          # a run's logs
 
             Every flag also reads the environment: BATON_REPO, BATON_REF, BATON_PATH, \
-            BATON_STATE, BATON_INTERVAL, BATON_WORKERS. SIGTERM or SIGINT stops scheduling, \
+            BATON_STATE, BATON_INTERVAL, BATON_WORKERS, BATON_TASK_USER. SIGTERM or SIGINT stops scheduling, \
             lets running tasks finish for --grace, then terminates them, records every \
             state and exits 0. After a crash (kill -9, power loss) the next start \
             terminates what the old process left running, marks those attempts \
@@ -48,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("text (default) or json: one JSON object per line.", valueName: "format"))
     var logFormat: String = "text"
 
+    @Option(name: .long, help: ArgumentHelp("Run tasks and command alerts as this user, not Baton's own; Baton must run as root (default $BATON_TASK_USER).", valueName: "name"))
+    var taskUser: String?
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     func validate() throws {
@@ -55,6 +59,13 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try parsedWorkers()
         _ = try duration(grace, flag: "--grace")
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not \"\(logFormat)\"") }
+        _ = try parsedTaskUser()
+    }
+
+    /// The operator's choice, never a manifest's: see `TaskUser`.
+    private func parsedTaskUser() throws -> TaskUser? {
+        guard let name = taskUser ?? environment["BATON_TASK_USER"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        do { return try TaskUser.named(name) } catch { throw ValidationError(error.message) }
     }
 
     private func duration(_ text: String, flag: String) throws -> ManifestDuration {
@@ -91,7 +102,12 @@ struct ServeCommand: AsyncParsableCommand {
             Output.error("error: \(error.message)")
             throw ExitCode(error.exitCode)
         }
-        let configuration = DaemonConfiguration(
+        let user = try parsedTaskUser()
+        do { try StateDirectoryAccess.prepare(options.stateDirectory, taskUser: user) } catch {
+            logger.error("\(error.message)")
+            throw ExitCode(1)
+        }
+        var configuration = DaemonConfiguration(
             stateDirectory: options.stateDirectory, source: resolved.source, credentials: .fromEnvironment(),
             interval: try parsedInterval(), workers: try parsedWorkers(),
             grace: .milliseconds(try duration(grace, flag: "--grace").milliseconds),
@@ -99,6 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let rendered = PlanReport(command: "reconcile", report: report, source: resolved.source, base: nil, baseRole: "live", previous: nil)
                 return (rendered.text(), JSONOut.render(rendered.json()))
             })
+        configuration.taskUser = user
         let daemon = Daemon(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
