@@ -94,6 +94,21 @@ import Testing
         #expect(!history.stderr.unicodeScalars.contains { $0.value == 0x1B }, "\(history.stderr.debugDescription)")
     }
 
+    @Test func theDaemonsTextLogEscapesWhatACommitHolds() throws {
+        let scenario = try ReconcilerScenario()
+        try scenario.repo.write("manifests/evil.json", """
+            {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "evil", "tasks": [{"id": "a", "run": "true"}],
+             "\\u001b[2J\\u001b]0;pwned\\u0007retires": 1}
+
+            """)
+        try scenario.repo.commit("Add evil")
+        let serve = try ServeProcess(scenario).start(["--log-format", "text"], interval: "1h", waitForStart: false)
+        try serve.waitFor("the rejected commit's diagnostic") { serve.logText.contains("pwned") }
+        #expect(try serve.stop() == 0)
+        #expect(!serve.logText.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(serve.logText.debugDescription)")
+        #expect(serve.logText.contains("\\x1B[2J\\x1B]0;pwned\\x07retires"), "\(serve.logText)")
+    }
+
     @Test func aManifestsPathLeavingTheRepositoryIsAUsageError() throws {
         let scenario = try ReconcilerScenario()
         try scenario.repo.write("manifests/ok.json", scenario.pipeline("ok", cron: "0 2 * * *"))
