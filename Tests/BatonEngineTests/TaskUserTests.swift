@@ -60,10 +60,10 @@ struct TaskUserTests {
         let directory = try TemporaryDirectory()
         let state = directory.sub("state")
         // As an older Baton (umask 022) left it.
-        for folder in ["trees/abc/scripts", "runs/1", "secrets", "mirrors/repo"] {
+        for folder in ["trees/abc/scripts", "runs/1", "secrets", "git/repo"] {
             try FileManager.default.createDirectory(atPath: "\(state)/\(folder)", withIntermediateDirectories: true)
         }
-        for (file, mode) in [("baton.sqlite", 0o644), ("secrets/api", 0o600), ("runs/1.a.1.log", 0o644), ("mirrors/repo/config", 0o644), ("trees/abc/scripts/data.txt", 0o444)] {
+        for (file, mode) in [("baton.sqlite", 0o644), ("secrets/api", 0o600), ("runs/1.a.1.log", 0o644), ("git/repo/config", 0o644), ("trees/abc/scripts/data.txt", 0o444)] {
             #expect(FileManager.default.createFile(atPath: "\(state)/\(file)", contents: Data("content of \(file)\n".utf8), attributes: [.posixPermissions: mode]))
         }
         try StateDirectoryAccess.prepare(state, taskUser: taskUser)
@@ -82,12 +82,12 @@ struct TaskUserTests {
         #expect(mode("/baton.sqlite").mode == 0o600)
         #expect(mode("/runs/1.a.1.log").mode == 0o600)
         #expect(mode("/runs/1").mode == 0o700)
-        #expect(mode("/secrets").mode == 0o700 && mode("/mirrors").mode == 0o700)
+        #expect(mode("/secrets").mode == 0o700 && mode("/git").mode == 0o700)
         #expect(mode("/runs/2").mode == 0o700 && mode("/runs/2").uid == user.uid)
         #expect(mode("/runs/2.a.1.out").mode == 0o600 && mode("/runs/2.a.1.out").uid == user.uid)
 
         let script = """
-            for f in ../../baton.sqlite ../../secrets/api ../../runs/1.a.1.log ../../mirrors/repo/config; do
+            for f in ../../baton.sqlite ../../secrets/api ../../runs/1.a.1.log ../../git/repo/config; do
               cat "$f" >/dev/null 2>&1 && echo "read $f" || echo "denied $f"
             done
             ls ../.. >/dev/null 2>&1 && echo "listed the state directory" || echo "denied listing"
@@ -103,7 +103,7 @@ struct TaskUserTests {
         let outcome = try await ProcessTesting.run(spec)
         #expect(outcome.succeeded)
         #expect(try ProcessTesting.logLines(spec).map(\.text) == [
-            "denied ../../baton.sqlite", "denied ../../secrets/api", "denied ../../runs/1.a.1.log", "denied ../../mirrors/repo/config",
+            "denied ../../baton.sqlite", "denied ../../secrets/api", "denied ../../runs/1.a.1.log", "denied ../../git/repo/config",
             "denied listing", "content of trees/abc/scripts/data.txt", "wrote outputs", "denied creating", "wrote workspace",
         ])
         #expect(try String(contentsOfFile: "\(state)/runs/2.a.1.out", encoding: .utf8) == "out=1\n")

@@ -17,7 +17,7 @@ import Foundation
 /// | `runs/` | Baton:task group | 0710; logs 0600 Baton's |
 /// | `runs/<run>/` (workspace) | task user | 0700 |
 /// | `runs/<run>.<task>.<n>.out` | task user | 0600 |
-/// | `baton.sqlite*`, `secrets/`, `mirrors/`, `alerts/`, the rest | Baton | no group or other bits |
+/// | `baton.sqlite*`, `secrets/`, `git/`, `alerts/`, the rest | Baton | no group or other bits |
 ///
 /// The task user gets through the two folders it must cross by their group bit alone; it
 /// cannot list them, and every other file in them is Baton's with no bits for others. What
