@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import GRDB
 
 /// Dates as GRDB stores them (`yyyy-MM-dd HH:mm:ss.SSS`, UTC, to the nearest millisecond),
 /// written without `DateFormatter`.
@@ -10,9 +11,27 @@ import Foundation
 /// them through Foundation cost more than the SQL itself. The text is exactly GRDB's, so
 /// comparisons against dates GRDB encodes (`finishedAt >= ?`) and GRDB's decoding stay as
 /// they were.
+///
+/// Every date is kept within the years 0001–9999 both ways: GRDB writes a later year with
+/// five digits, which it cannot read back, and its row subscripts trap on a value they
+/// cannot decode. A date past the range (a `--interval` of years once wrote one) is stored
+/// as the range's end, and a stored text that is not a date becomes a `StoreError` naming
+/// the column, never a crash at every start.
 enum DatabaseDate {
+    /// 9999-12-31 23:59:59.999 UTC, the last instant four year digits can write.
+    static let latest = Date(timeIntervalSince1970: 253_402_300_799.999)
+    /// 0001-01-01 00:00:00 UTC.
+    static let earliest = Date(timeIntervalSince1970: -62_135_596_800)
+
+    /// `date` moved into the range the store can write and read back.
+    static func clamped(_ date: Date) -> Date {
+        // NaN compares false both ways; it has no place in a date column.
+        guard !date.timeIntervalSince1970.isNaN else { return earliest }
+        return min(max(date, earliest), latest)
+    }
+
     static func text(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
+        let interval = clamped(date).timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
         // Rounded, not truncated: a date read back from its text is a hair below the
         // millisecond it names (binary fractions), and truncating it again would move a
@@ -46,4 +65,16 @@ enum DatabaseDate {
     }
 
     static func text(_ date: Date?) -> String? { date.map { text($0) } }
+
+    /// The date a column holds, read without trapping: GRDB's formats (text with at least
+    /// a day, or a Unix timestamp), clamped into the range; a text whose year has more than
+    /// four digits (written by a Baton before the range was enforced) as the range's end.
+    /// Nil when the value is not a date at all.
+    static func date(_ value: DatabaseValue) -> Date? {
+        if let date = Date.fromDatabaseValue(value) { return clamped(date) }
+        guard let text = String.fromDatabaseValue(value) else { return nil }
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard digits.count > 4, text.dropFirst(digits.count).first == "-" else { return nil }
+        return latest
+    }
 }

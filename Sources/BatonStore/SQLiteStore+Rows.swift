@@ -6,6 +6,52 @@ import GRDB
 // so that nested values the audit queries filter on (an author's e-mail) are real columns,
 // and only lists (diagnostics, changed fields) are stored as JSON text.
 
+/// Columns read without GRDB's row subscripts, which trap (`try!`) on a value they cannot
+/// decode: a stored value that is not what its column should hold becomes a `StoreError`
+/// naming the table and column, and `status` or a starting daemon report it instead of
+/// crashing at every start.
+extension Row {
+    func value<Value: DatabaseValueConvertible>(_ column: String, of table: String) throws(StoreError) -> Value {
+        do {
+            return try decode(Value.self, forColumn: column)
+        } catch {
+            throw StoreError(.unreadable, "the \(table) row's \(column) holds \(shown(column)), which this Baton cannot read as a \(Value.self)")
+        }
+    }
+
+    /// A required date, clamped into the years 0001–9999 (see `DatabaseDate`).
+    func value(_ column: String, of table: String) throws(StoreError) -> Date {
+        guard let date: Date = try value(column, of: table) else {
+            throw StoreError(.unreadable, "the \(table) row's \(column) is empty, where a date is required")
+        }
+        return date
+    }
+
+    /// An optional date, clamped into the years 0001–9999; a value that is not a date is a
+    /// `StoreError`, never a trap and never silently nil.
+    func value(_ column: String, of table: String) throws(StoreError) -> Date? {
+        guard let stored = stored(column), !stored.isNull else { return nil }
+        guard let date = DatabaseDate.date(stored) else {
+            throw StoreError(.unreadable, "the \(table) row's \(column) holds \(shown(column)), which is not a date (yyyy-MM-dd HH:mm:ss.SSS, UTC); correct or clear it with sqlite3")
+        }
+        return date
+    }
+
+    /// The raw value of a column; nil when the row has no such column.
+    private func stored(_ column: String) -> DatabaseValue? {
+        guard hasColumn(column) else { return nil }
+        do { return try decode(DatabaseValue.self, forColumn: column) } catch { return nil }
+    }
+
+    /// The stored value as a short quoted text, for the messages above.
+    private func shown(_ column: String) -> String {
+        guard let stored = stored(column) else { return "nothing (no such column)" }
+        if stored.isNull { return "NULL" }
+        let text = String.fromDatabaseValue(stored) ?? "\(stored)"
+        return "\"\(text.count > 40 ? text.prefix(40) + "…" : Substring(text))\""
+    }
+}
+
 enum JSONColumn {
     static func encode<T: Encodable & Collection>(_ value: T) -> String {
         // Most rows carry an empty list; JSONEncoder costs more than the row's insert.
@@ -28,31 +74,31 @@ enum JSONColumn {
 }
 
 extension Person {
-    static func from(_ row: Row, name: String, email: String) -> Person? {
-        guard let personName: String = row[name] else { return nil }
-        return Person(name: personName, email: row[email] ?? "")
+    static func from(_ row: Row, name: String, email: String, of table: String) throws(StoreError) -> Person? {
+        guard let personName: String = try row.value(name, of: table) else { return nil }
+        return Person(name: personName, email: (try row.value(email, of: table) as String?) ?? "")
     }
 }
 
 extension CommitStamp {
-    init(row: Row) {
+    init(row: Row, of table: String) throws(StoreError) {
         self.init(
-            id: row["commitID"],
-            author: Person(name: row["authorName"], email: row["authorEmail"]),
-            authorTime: row["authorTime"],
-            committer: Person(name: row["committerName"], email: row["committerEmail"]),
-            commitTime: row["commitTime"],
-            subject: row["subject"])
+            id: try row.value("commitID", of: table),
+            author: Person(name: try row.value("authorName", of: table), email: try row.value("authorEmail", of: table)),
+            authorTime: try row.value("authorTime", of: table),
+            committer: Person(name: try row.value("committerName", of: table), email: try row.value("committerEmail", of: table)),
+            commitTime: try row.value("commitTime", of: table),
+            subject: try row.value("subject", of: table))
     }
 
     func encode(to container: inout PersistenceContainer) {
         container["commitID"] = id
         container["authorName"] = author.name
         container["authorEmail"] = author.email
-        container["authorTime"] = authorTime
+        container["authorTime"] = DatabaseDate.text(authorTime)
         container["committerName"] = committer.name
         container["committerEmail"] = committer.email
-        container["commitTime"] = commitTime
+        container["commitTime"] = DatabaseDate.text(commitTime)
         container["subject"] = subject
     }
 }
@@ -60,21 +106,22 @@ extension CommitStamp {
 extension SourceRecord: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { "source" }
 
-    public init(row: Row) {
-        self.init(url: row["url"], ref: row["ref"], path: row["path"], rulesVersion: row["rulesVersion"])
-        lastFetchedCommit = row["lastFetchedCommit"]
-        lastFetchedAt = row["lastFetchedAt"]
-        lastAppliedCommit = row["lastAppliedCommit"]
-        lastAppliedAt = row["lastAppliedAt"]
-        lastAttemptedCommit = row["lastAttemptedCommit"]
-        lastAttemptedAt = row["lastAttemptedAt"]
-        lastAttemptOutcome = (row["lastAttemptOutcome"] as String?).flatMap(RevisionOutcome.init(rawValue:))
-        lastAttemptAuthor = Person.from(row, name: "lastAttemptAuthorName", email: "lastAttemptAuthorEmail")
-        lastAttemptDiagnostics = JSONColumn.decode([Diagnostic].self, row["lastAttemptDiagnostics"], default: [])
-        lastError = row["lastError"]
-        lastErrorAt = row["lastErrorAt"]
-        lastErrorTransient = row["lastErrorTransient"]
-        consecutiveFailures = row["consecutiveFailures"]
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
+        self.init(url: try row.value("url", of: table), ref: try row.value("ref", of: table), path: try row.value("path", of: table), rulesVersion: try row.value("rulesVersion", of: table))
+        lastFetchedCommit = try row.value("lastFetchedCommit", of: table)
+        lastFetchedAt = try row.value("lastFetchedAt", of: table)
+        lastAppliedCommit = try row.value("lastAppliedCommit", of: table)
+        lastAppliedAt = try row.value("lastAppliedAt", of: table)
+        lastAttemptedCommit = try row.value("lastAttemptedCommit", of: table)
+        lastAttemptedAt = try row.value("lastAttemptedAt", of: table)
+        lastAttemptOutcome = (try row.value("lastAttemptOutcome", of: table) as String?).flatMap(RevisionOutcome.init(rawValue:))
+        lastAttemptAuthor = try Person.from(row, name: "lastAttemptAuthorName", email: "lastAttemptAuthorEmail", of: table)
+        lastAttemptDiagnostics = JSONColumn.decode([Diagnostic].self, try row.value("lastAttemptDiagnostics", of: table), default: [])
+        lastError = try row.value("lastError", of: table)
+        lastErrorAt = try row.value("lastErrorAt", of: table)
+        lastErrorTransient = try row.value("lastErrorTransient", of: table)
+        consecutiveFailures = try row.value("consecutiveFailures", of: table)
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -83,17 +130,17 @@ extension SourceRecord: FetchableRecord, PersistableRecord {
         container["ref"] = ref
         container["path"] = path
         container["lastFetchedCommit"] = lastFetchedCommit
-        container["lastFetchedAt"] = lastFetchedAt
+        container["lastFetchedAt"] = DatabaseDate.text(lastFetchedAt)
         container["lastAppliedCommit"] = lastAppliedCommit
-        container["lastAppliedAt"] = lastAppliedAt
+        container["lastAppliedAt"] = DatabaseDate.text(lastAppliedAt)
         container["lastAttemptedCommit"] = lastAttemptedCommit
-        container["lastAttemptedAt"] = lastAttemptedAt
+        container["lastAttemptedAt"] = DatabaseDate.text(lastAttemptedAt)
         container["lastAttemptOutcome"] = lastAttemptOutcome?.rawValue
         container["lastAttemptAuthorName"] = lastAttemptAuthor?.name
         container["lastAttemptAuthorEmail"] = lastAttemptAuthor?.email
         container["lastAttemptDiagnostics"] = JSONColumn.encode(lastAttemptDiagnostics)
         container["lastError"] = lastError
-        container["lastErrorAt"] = lastErrorAt
+        container["lastErrorAt"] = DatabaseDate.text(lastErrorAt)
         container["lastErrorTransient"] = lastErrorTransient
         container["consecutiveFailures"] = consecutiveFailures
         container["rulesVersion"] = rulesVersion
@@ -103,15 +150,16 @@ extension SourceRecord: FetchableRecord, PersistableRecord {
 extension RevisionRecord: FetchableRecord, MutablePersistableRecord {
     public static var databaseTableName: String { "revision" }
 
-    public init(row: Row) {
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
         self.init(
-            id: row["id"],
-            commit: CommitStamp(row: row),
-            outcome: RevisionOutcome(rawValue: row["outcome"]) ?? .rejected,
-            movement: RevisionMovement(rawValue: row["movement"]) ?? .unrelated,
-            summary: PlanSummary(creates: row["creates"], updates: row["updates"], retires: row["retires"], revives: row["revives"], unchanged: row["unchanged"]),
-            diagnostics: JSONColumn.decode([Diagnostic].self, row["diagnostics"], default: []),
-            recordedAt: row["recordedAt"])
+            id: try row.value("id", of: table),
+            commit: try CommitStamp(row: row, of: table),
+            outcome: RevisionOutcome(rawValue: try row.value("outcome", of: table)) ?? .rejected,
+            movement: RevisionMovement(rawValue: try row.value("movement", of: table)) ?? .unrelated,
+            summary: PlanSummary(creates: try row.value("creates", of: table), updates: try row.value("updates", of: table), retires: try row.value("retires", of: table), revives: try row.value("revives", of: table), unchanged: try row.value("unchanged", of: table)),
+            diagnostics: JSONColumn.decode([Diagnostic].self, try row.value("diagnostics", of: table), default: []),
+            recordedAt: try row.value("recordedAt", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -125,7 +173,7 @@ extension RevisionRecord: FetchableRecord, MutablePersistableRecord {
         container["revives"] = summary.revives
         container["unchanged"] = summary.unchanged
         container["diagnostics"] = JSONColumn.encode(diagnostics)
-        container["recordedAt"] = recordedAt
+        container["recordedAt"] = DatabaseDate.text(recordedAt)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -134,11 +182,12 @@ extension RevisionRecord: FetchableRecord, MutablePersistableRecord {
 extension PipelineRecord: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { "pipeline" }
 
-    public init(row: Row) {
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
         self.init(
-            name: row["name"], state: PipelineState(rawValue: row["state"]) ?? .retired,
-            currentVersionID: row["currentVersionID"], version: row["version"], specHash: row["specHash"],
-            createdAt: row["createdAt"], updatedAt: row["updatedAt"])
+            name: try row.value("name", of: table), state: PipelineState(rawValue: try row.value("state", of: table)) ?? .retired,
+            currentVersionID: try row.value("currentVersionID", of: table), version: try row.value("version", of: table), specHash: try row.value("specHash", of: table),
+            createdAt: try row.value("createdAt", of: table), updatedAt: try row.value("updatedAt", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -147,23 +196,24 @@ extension PipelineRecord: FetchableRecord, PersistableRecord {
         container["currentVersionID"] = currentVersionID
         container["version"] = version
         container["specHash"] = specHash
-        container["createdAt"] = createdAt
-        container["updatedAt"] = updatedAt
+        container["createdAt"] = DatabaseDate.text(createdAt)
+        container["updatedAt"] = DatabaseDate.text(updatedAt)
     }
 }
 
 extension PipelineVersion: FetchableRecord, MutablePersistableRecord {
     public static var databaseTableName: String { "pipeline_version" }
 
-    public init(row: Row) {
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
         self.init(
-            id: row["id"], pipeline: row["pipeline"], number: row["number"],
-            changeKind: ChangeKind(rawValue: row["changeKind"]) ?? .update,
-            spec: row["spec"], specHash: row["specHash"], commit: CommitStamp(row: row),
-            revisionCommit: row["revisionCommit"], treeID: row["treeID"], filePath: row["filePath"], blobID: row["blobID"],
-            mergeCommit: row["mergeCommit"], mergedBy: Person.from(row, name: "mergedByName", email: "mergedByEmail"),
-            changes: JSONColumn.decode([FieldChange].self, row["changes"], default: []),
-            revisionID: row["revisionID"], appliedAt: row["appliedAt"])
+            id: try row.value("id", of: table), pipeline: try row.value("pipeline", of: table), number: try row.value("number", of: table),
+            changeKind: ChangeKind(rawValue: try row.value("changeKind", of: table)) ?? .update,
+            spec: try row.value("spec", of: table), specHash: try row.value("specHash", of: table), commit: try CommitStamp(row: row, of: table),
+            revisionCommit: try row.value("revisionCommit", of: table), treeID: try row.value("treeID", of: table), filePath: try row.value("filePath", of: table), blobID: try row.value("blobID", of: table),
+            mergeCommit: try row.value("mergeCommit", of: table), mergedBy: try Person.from(row, name: "mergedByName", email: "mergedByEmail", of: table),
+            changes: JSONColumn.decode([FieldChange].self, try row.value("changes", of: table), default: []),
+            revisionID: try row.value("revisionID", of: table), appliedAt: try row.value("appliedAt", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -183,7 +233,7 @@ extension PipelineVersion: FetchableRecord, MutablePersistableRecord {
         container["mergedByEmail"] = mergedBy?.email
         container["changes"] = JSONColumn.encode(changes)
         container["revisionID"] = revisionID
-        container["appliedAt"] = appliedAt
+        container["appliedAt"] = DatabaseDate.text(appliedAt)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -192,18 +242,19 @@ extension PipelineVersion: FetchableRecord, MutablePersistableRecord {
 extension AuditEvent: FetchableRecord, MutablePersistableRecord {
     public static var databaseTableName: String { "audit_event" }
 
-    public init(row: Row) {
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
         self.init(
-            id: row["id"], time: row["time"], pipeline: row["pipeline"], action: row["action"],
-            changedFields: JSONColumn.decode([String].self, row["changedFields"], default: []),
-            commit: row["commitID"], author: Person.from(row, name: "authorName", email: "authorEmail"),
-            mergeCommit: row["mergeCommit"], mergedBy: Person.from(row, name: "mergedByName", email: "mergedByEmail"),
-            actor: row["actor"], message: row["message"], revisionID: row["revisionID"], versionID: row["versionID"])
+            id: try row.value("id", of: table), time: try row.value("time", of: table), pipeline: try row.value("pipeline", of: table), action: try row.value("action", of: table),
+            changedFields: JSONColumn.decode([String].self, try row.value("changedFields", of: table), default: []),
+            commit: try row.value("commitID", of: table), author: try Person.from(row, name: "authorName", email: "authorEmail", of: table),
+            mergeCommit: try row.value("mergeCommit", of: table), mergedBy: try Person.from(row, name: "mergedByName", email: "mergedByEmail", of: table),
+            actor: try row.value("actor", of: table), message: try row.value("message", of: table), revisionID: try row.value("revisionID", of: table), versionID: try row.value("versionID", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
         container["id"] = id
-        container["time"] = time
+        container["time"] = DatabaseDate.text(self.time)
         container["pipeline"] = pipeline
         container["action"] = action
         container["changedFields"] = JSONColumn.encode(changedFields)
@@ -225,8 +276,9 @@ extension AuditEvent: FetchableRecord, MutablePersistableRecord {
 extension ManifestIndexEntry: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { "manifest_file" }
 
-    public init(row: Row) {
-        self.init(path: row["path"], blobID: row["blobID"], pipeline: row["pipeline"])
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
+        self.init(path: try row.value("path", of: table), blobID: try row.value("blobID", of: table), pipeline: try row.value("pipeline", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -239,7 +291,8 @@ extension ManifestIndexEntry: FetchableRecord, PersistableRecord {
 extension RunRecord: FetchableRecord, MutablePersistableRecord {
     public static var databaseTableName: String { "run" }
 
-    public init(row: Row) {
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
         self.init(
             id: try row.value("id", of: table), pipeline: try row.value("pipeline", of: table), versionID: try row.value("versionID", of: table), scheduledAt: try row.value("scheduledAt", of: table),
             trigger: try row.value("trigger", of: table), state: State(rawValue: try row.value("state", of: table)) ?? .failed,
@@ -253,17 +306,19 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
         container["id"] = id
         container["pipeline"] = pipeline
         container["versionID"] = versionID
-        container["scheduledAt"] = scheduledAt
+        container["scheduledAt"] = DatabaseDate.text(scheduledAt)
         container["trigger"] = trigger
         container["state"] = state.rawValue
         container["parameters"] = JSONColumn.encode(parameters)
-        container["createdAt"] = createdAt
-        container["startedAt"] = startedAt
-        container["finishedAt"] = finishedAt
+        container["createdAt"] = DatabaseDate.text(createdAt)
+        container["startedAt"] = DatabaseDate.text(startedAt)
+        container["finishedAt"] = DatabaseDate.text(finishedAt)
         container["reason"] = reason
         container["retryOf"] = retryOf
         container["ownerPid"] = ownerPid
         container["ownerStartTime"] = ownerStartTime
+        container["manifestPath"] = manifestPath
+        container["taskSpecHashes"] = JSONColumn.encode(taskSpecHashes)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -281,12 +336,13 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
 extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
     public static var databaseTableName: String { "task_attempt" }
 
-    public init(row: Row) {
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
         self.init(
-            id: row["id"], runID: row["runID"], taskID: row["taskID"], attempt: row["attempt"], state: row["state"],
-            startedAt: row["startedAt"], finishedAt: row["finishedAt"], exitCode: row["exitCode"], signal: row["signal"],
-            reason: row["reason"], outputs: JSONColumn.decode([String: String].self, row["outputs"], default: [:]),
-            logPath: row["logPath"], pid: row["pid"], processStartTime: row["processStartTime"], cacheKey: row["cacheKey"])
+            id: try row.value("id", of: table), runID: try row.value("runID", of: table), taskID: try row.value("taskID", of: table), attempt: try row.value("attempt", of: table), state: try row.value("state", of: table),
+            startedAt: try row.value("startedAt", of: table), finishedAt: try row.value("finishedAt", of: table), exitCode: try row.value("exitCode", of: table), signal: try row.value("signal", of: table),
+            reason: try row.value("reason", of: table), outputs: JSONColumn.decode([String: String].self, try row.value("outputs", of: table), default: [:]),
+            logPath: try row.value("logPath", of: table), pid: try row.value("pid", of: table), processStartTime: try row.value("processStartTime", of: table), cacheKey: try row.value("cacheKey", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -295,8 +351,8 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
         container["taskID"] = taskID
         container["attempt"] = attempt
         container["state"] = state
-        container["startedAt"] = startedAt
-        container["finishedAt"] = finishedAt
+        container["startedAt"] = DatabaseDate.text(startedAt)
+        container["finishedAt"] = DatabaseDate.text(finishedAt)
         container["exitCode"] = exitCode
         container["signal"] = signal
         container["reason"] = reason
@@ -318,44 +374,44 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
 
 extension PipelineOverride: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { "pipeline_override" }
-        container["manifestPath"] = manifestPath
-        container["taskSpecHashes"] = JSONColumn.encode(taskSpecHashes)
 
-    public init(row: Row) {
-        self.init(pipeline: row["pipeline"], reason: row["reason"], actor: row["actor"], since: row["since"])
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
+        self.init(pipeline: try row.value("pipeline", of: table), reason: try row.value("reason", of: table), actor: try row.value("actor", of: table), since: try row.value("since", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
         container["pipeline"] = pipeline
         container["reason"] = reason
         container["actor"] = actor
-        container["since"] = since
+        container["since"] = DatabaseDate.text(since)
     }
 }
 
 extension DaemonRecord: FetchableRecord, PersistableRecord {
     public static var databaseTableName: String { "daemon" }
 
-    public init(row: Row) {
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
         self.init(
-            pid: row["pid"], processStartTime: row["processStartTime"], startedAt: row["startedAt"], stoppedAt: row["stoppedAt"],
-            interval: row["interval"], reconcileCount: row["reconcileCount"], lastReconcileAt: row["lastReconcileAt"],
-            lastReconcileSummary: row["lastReconcileSummary"], lastReconcileJSON: row["lastReconcileJSON"],
-            nextReconcileAt: row["nextReconcileAt"], sourceFailures: row["sourceFailures"], sourceError: row["sourceError"])
+            pid: try row.value("pid", of: table), processStartTime: try row.value("processStartTime", of: table), startedAt: try row.value("startedAt", of: table), stoppedAt: try row.value("stoppedAt", of: table),
+            interval: try row.value("interval", of: table), reconcileCount: try row.value("reconcileCount", of: table), lastReconcileAt: try row.value("lastReconcileAt", of: table),
+            lastReconcileSummary: try row.value("lastReconcileSummary", of: table), lastReconcileJSON: try row.value("lastReconcileJSON", of: table),
+            nextReconcileAt: try row.value("nextReconcileAt", of: table), sourceFailures: try row.value("sourceFailures", of: table), sourceError: try row.value("sourceError", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
         container["id"] = 1
         container["pid"] = pid
         container["processStartTime"] = processStartTime
-        container["startedAt"] = startedAt
-        container["stoppedAt"] = stoppedAt
+        container["startedAt"] = DatabaseDate.text(startedAt)
+        container["stoppedAt"] = DatabaseDate.text(stoppedAt)
         container["interval"] = interval
         container["reconcileCount"] = reconcileCount
-        container["lastReconcileAt"] = lastReconcileAt
+        container["lastReconcileAt"] = DatabaseDate.text(lastReconcileAt)
         container["lastReconcileSummary"] = lastReconcileSummary
         container["lastReconcileJSON"] = lastReconcileJSON
-        container["nextReconcileAt"] = nextReconcileAt
+        container["nextReconcileAt"] = DatabaseDate.text(nextReconcileAt)
         container["sourceFailures"] = sourceFailures
         container["sourceError"] = sourceError
     }

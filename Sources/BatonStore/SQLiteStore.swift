@@ -280,15 +280,15 @@ public final class SQLiteStore: StateStore {
     }
 
     public func lastSlots() async throws(StoreError) -> [String: Date] {
-        try await datesByPipeline("SELECT pipeline, MAX(scheduledAt) AS time FROM run WHERE scheduledAt IS NOT NULL GROUP BY pipeline")
+        try await datesByPipeline(of: "run", "SELECT pipeline, MAX(scheduledAt) AS time FROM run WHERE scheduledAt IS NOT NULL GROUP BY pipeline")
     }
 
     /// A `pipeline, time` query as a dictionary.
-    private func datesByPipeline(_ sql: String) async throws(StoreError) -> [String: Date] {
+    private func datesByPipeline(of table: String, _ sql: String) async throws(StoreError) -> [String: Date] {
         try await read { db in
             var times: [String: Date] = [:]
             for row in try Row.fetchAll(db, sql: sql) {
-                if let time: Date = row["time"] { times[row["pipeline"]] = time }
+                if let time: Date = try row.value("time", of: table) { times[try row.value("pipeline", of: table)] = time }
             }
             return times
         }
@@ -316,7 +316,7 @@ public final class SQLiteStore: StateStore {
     }
 
     public func resumeTimes() async throws(StoreError) -> [String: Date] {
-        try await datesByPipeline("SELECT pipeline, MAX(time) AS time FROM audit_event WHERE action = 'resume' GROUP BY pipeline")
+        try await datesByPipeline(of: "audit_event", "SELECT pipeline, MAX(time) AS time FROM audit_event WHERE action = 'resume' GROUP BY pipeline")
     }
 
     public func overrides() async throws(StoreError) -> [PipelineOverride] {
@@ -385,7 +385,8 @@ public final class SQLiteStore: StateStore {
             var dates: [Date: DatabaseValue] = [:]
             func date(_ value: Date) -> DatabaseValue {
                 if let known = dates[value] { return known }
-                let converted = value.databaseValue
+                // Through `DatabaseDate`: clamped into the years GRDB can read back.
+                let converted = DatabaseDate.text(value).databaseValue
                 dates[value] = converted
                 return converted
             }

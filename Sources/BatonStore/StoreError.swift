@@ -21,6 +21,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let notFound = Code(rawValue: "store-not-found")
         /// The database reported an error (disk full, locked past the busy timeout, I/O).
         public static let database = Code(rawValue: "store-database")
+        /// A stored row holds a value this Baton cannot read (a date that is not a date, an
+        /// empty required column): the database was edited by hand or damaged.
+        public static let unreadable = Code(rawValue: "store-unreadable")
     }
 
     public var code: Code

@@ -51,7 +51,9 @@ struct AuditCommand: AsyncParsableCommand {
     /// An RFC 3339 instant, or a duration before `now`.
     static func instant(_ text: String, now: Date) throws -> Date {
         if let instant = RFC3339.instant(from: text) { return instant }
-        if let duration = try? ManifestDuration(parsing: text) { return now.addingTimeInterval(-duration.seconds) }
+        // A duration is bounded (at most 36500d), so the instant it names stays a date the
+        // store can compare with.
+        if (try? ManifestDuration(parsing: text)) != nil { return now.addingTimeInterval(-(try DurationFlag.since.parse(text)).seconds) }
         throw ValidationError("--since \"\(text)\" is neither an RFC 3339 instant (2026-03-01T00:00:00Z) nor a duration (90m, 24h, 7d)")
     }
 

@@ -37,13 +37,13 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: SourceOptions
 
-    @Option(name: .long, help: ArgumentHelp("Between reconcile passes, like 60s or 5m (default $BATON_INTERVAL or 60s).", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp("Between reconcile passes, 1s to 1d, like 60s or 5m (default $BATON_INTERVAL or 60s).", valueName: "duration"))
     var interval: String?
 
     @Option(name: .long, help: ArgumentHelp("Tasks running at once across every run (default $BATON_WORKERS or 4).", valueName: "n"))
     var workers: Int?
 
-    @Option(name: .long, help: ArgumentHelp("How long a stop waits for running tasks before terminating them (default 30s).", valueName: "duration"))
+    @Option(name: .long, help: ArgumentHelp("How long a stop waits for running tasks before terminating them, 1s to 1d (default 30s).", valueName: "duration"))
     var grace: String = "30s"
 
     @Option(name: .long, help: ArgumentHelp("text (default) or json: one JSON object per line.", valueName: "format"))
@@ -57,7 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try parsedInterval()
         _ = try parsedWorkers()
-        _ = try duration(grace, flag: "--grace")
+        _ = try DurationFlag.grace.parse(grace)
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not \"\(logFormat)\"") }
         _ = try parsedTaskUser()
     }
@@ -68,15 +68,11 @@ struct ServeCommand: AsyncParsableCommand {
         do { return try TaskUser.named(name) } catch { throw ValidationError(error.message) }
     }
 
-    private func duration(_ text: String, flag: String) throws -> ManifestDuration {
-        do { return try ManifestDuration(parsing: text) } catch { throw ValidationError("\(flag) \"\(text)\": \(error.message)") }
-    }
-
+    /// `--interval`, else `BATON_INTERVAL`, else 60s; the message names whichever was given.
     private func parsedInterval() throws -> TimeInterval {
-        let text = interval ?? environment["BATON_INTERVAL"].flatMap { $0.isEmpty ? nil : $0 } ?? "60s"
-        let value = try duration(text, flag: "--interval")
-        guard value.milliseconds >= 1_000 else { throw ValidationError("--interval \"\(text)\" is shorter than 1s") }
-        return value.seconds
+        if let interval { return try DurationFlag.interval("--interval").parse(interval).seconds }
+        if let text = environment["BATON_INTERVAL"], !text.isEmpty { return try DurationFlag.interval("BATON_INTERVAL").parse(text).seconds }
+        return 60
     }
 
     private func parsedWorkers() throws -> Int {
@@ -110,7 +106,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = DaemonConfiguration(
             stateDirectory: options.stateDirectory, source: resolved.source, credentials: .fromEnvironment(),
             interval: try parsedInterval(), workers: try parsedWorkers(),
-            grace: .milliseconds(try duration(grace, flag: "--grace").milliseconds),
+            grace: .milliseconds(try DurationFlag.grace.parse(grace).milliseconds),
             describe: { report in
                 let rendered = PlanReport(command: "reconcile", report: report, source: resolved.source, base: nil, baseRole: "live", previous: nil)
                 return (rendered.text(), JSONOut.render(rendered.json()))
