@@ -105,12 +105,15 @@ enum DeadlineStream {
     }
 
     // The allocation starts like libgit2's private `git_socket_stream` ({ git_stream parent;
-    // char *host; char *port; int s; }), because libgit2 1.5's SSH transport takes the
+    // char *host; char *port; int s; }, copied as `baton_git_socket_stream` in the CGit2
+    // shim so the C compiler lays it out), because libgit2 1.5's SSH transport takes the
     // socket's descriptor straight from that `s` field to hand it to libssh2. Our State
-    // pointer follows those fields, where libgit2 never looks.
-    private static let hostOffset = MemoryLayout<git_stream>.stride
-    private static let socketOffset = hostOffset + 2 * MemoryLayout<UnsafeMutableRawPointer?>.stride
-    private static let stateOffset = (socketOffset + MemoryLayout<Int32>.stride + 7) & ~7
+    // pointer follows those fields, where libgit2 never looks. Another libgit2 version may
+    // lay it out differently: `LibGit2Version` refuses to fetch with one, and
+    // DeadlineStreamLayoutTests check the layout against the real SSH transport.
+    static let hostOffset = MemoryLayout<baton_git_socket_stream>.offset(of: \baton_git_socket_stream.host)!
+    static let socketOffset = MemoryLayout<baton_git_socket_stream>.offset(of: \baton_git_socket_stream.s)!
+    static let stateOffset = (MemoryLayout<baton_git_socket_stream>.stride + 7) & ~7
 
     /// Keeps the `s` field libssh2 reads in step with the descriptor we own.
     private static func publishSocket(_ stream: UnsafeMutablePointer<git_stream>?, _ fd: Int32) {

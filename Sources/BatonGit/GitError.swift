@@ -36,6 +36,13 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Reading or writing Baton's own state directory failed (disk full, permissions).
         /// Permanent: a person must free space or fix permissions.
         public static let io = Code(rawValue: "io")
+        /// A commit's tree holds an entry that cannot be exported safely (a name like `..`,
+        /// `.git` or `a/b`). Permanent: the commit must change.
+        public static let unsafeTree = Code(rawValue: "unsafe-tree")
+        /// The libgit2 Baton runs with is not the version `DeadlineStream`'s private-layout
+        /// stream was written for, so fetching is refused. Permanent: install the matching
+        /// libgit2 or a Baton built for this one.
+        public static let unsupportedLibgit2 = Code(rawValue: "unsupported-libgit2")
         /// Anything else libgit2 reported. Permanent, since we cannot tell that waiting helps.
         public static let libgit2 = Code(rawValue: "libgit2")
     }

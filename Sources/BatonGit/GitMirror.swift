@@ -24,10 +24,12 @@ public struct GitMirror: Sendable {
         self.fetchTimeout = fetchTimeout
     }
 
-    /// `<state>/git/<first 32 hex digits of SHA-256(url)>`: stable across restarts, free of
-    /// characters a file system could object to, and never reveals the URL's credentials.
+    /// `<state>/git/<first 32 hex digits of SHA-256(redacted url)>`: stable across restarts,
+    /// free of characters a file system could object to, and never reveals the URL's
+    /// credentials. Hashed after redaction, because the store keeps only the redacted URL
+    /// and runs find the mirror to export from through it (a rotated token keeps the mirror).
     public func mirrorPath(for url: String) -> String {
-        let digest = SHA256.hash(data: Data(url.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(URLRedaction.redact(url).utf8)).map { String(format: "%02x", $0) }.joined()
         return "\(stateDirectory)/git/\(digest.prefix(32))"
     }
 
@@ -44,6 +46,7 @@ public struct GitMirror: Sendable {
     public func sync(_ source: GitSource, lastApplied: GitObjectID? = nil, credentials: GitCredentials = .none) throws(GitError) -> FetchResult {
         LibGit2.ensureInitialized()
         let path = mirrorPath(for: source.url)
+        try LibGit2Version.requireStreamLayout(url: source.url)
         var recovery: MirrorRecovery?
         if FileManager.default.fileExists(atPath: path) {
             do throws(GitError) {

@@ -9,7 +9,9 @@ enum LibGit2 {
         git_libgit2_init()
         // As git: objects are hashed when a fetch indexes them, not again on every read.
         _ = baton_git_set_strict_hash_verification(0)
-        DeadlineStream.register()
+        // On a libgit2 whose private stream layout may differ, nothing of ours is laid out
+        // as libgit2's: fetches are refused instead (`requireStreamLayout`).
+        if LibGit2Version.streamLayoutProblem() == nil { DeadlineStream.register() }
         return true
     }()
 

@@ -20,18 +20,32 @@ public struct TreeStore: Sendable {
     /// Where the tree with this id lives once exported.
     public func path(for treeID: GitObjectID) -> String { "\(root)/\(treeID.hex)" }
 
+    /// The folder a tree is written into before it is renamed into place.
+    static func temporaryName(for treeID: GitObjectID) -> String { ".tmp-\(treeID.short)-\(UUID().uuidString)" }
+
+    /// Bytes in front of an entry's path while it is exported (`<root>/<longer of the
+    /// temporary and final folder names>/`): what a path must fit in beside `PATH_MAX`
+    /// (`GitRepository.exportProblems`).
+    public var exportPrefixBytes: Int {
+        let id = GitObjectID(hex: String(repeating: "0", count: 40))!
+        return root.utf8.count + 1 + max(id.hex.utf8.count, Self.temporaryName(for: id).utf8.count) + 1
+    }
+
     /// Materialises the whole tree of `commit` (not only the manifests: tasks run the
     /// repository's scripts). Directories and executables end up 0555, other files 0444.
-    /// Symbolic links are kept only when their target stays inside the tree (checked on the
-    /// link's text; a link to another link is not followed further), submodules are left
-    /// out; both are listed in `skipped`.
+    /// Symbolic links are kept only when they resolve inside the tree, links of links
+    /// followed (`TreeLinks`); submodules are left out; both are listed in `skipped`.
+    ///
+    /// Every entry name is checked (`TreeEntryName`) before anything is written: a tree
+    /// holding a name like `..` or `a/b` fails the export with `unsafe-tree` and writes
+    /// nothing, even when called on a commit the reconciler never judged.
     public func export(commit: GitObjectID, from repository: GitRepository) throws(GitError) -> ExportedTree {
         let treeID = try repository.treeID(ofCommit: commit)
         let destination = path(for: treeID)
         if FileManager.default.fileExists(atPath: destination) {
             return ExportedTree(treeID: treeID, path: destination, created: false, skipped: [])
         }
-        let temporary = "\(root)/.tmp-\(treeID.short)-\(UUID().uuidString)"
+        let temporary = "\(root)/\(Self.temporaryName(for: treeID))"
         do {
             try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true)
         } catch {
@@ -41,7 +55,9 @@ public struct TreeStore: Sendable {
         do throws(GitError) {
             let tree = try repository.lookupTree(ofCommit: commit, step: .exportTree)
             defer { git_tree_free(tree) }
-            try write(tree, to: temporary, relative: [], repository: repository, skipped: &skipped)
+            var links = TreeLinks()
+            try Self.collectLinks(tree, relative: [], repository: repository, into: &links)
+            try write(tree, to: temporary, relative: [], links: links, repository: repository, skipped: &skipped)
             try setMode(temporary, 0o555)
         } catch {
             Self.removeTree(temporary)
@@ -90,10 +106,41 @@ public struct TreeStore: Sendable {
 
     // MARK: - Writing
 
-    private func write(_ tree: OpaquePointer, to directory: String, relative: [String], repository: GitRepository, skipped: inout [SkippedEntry]) throws(GitError) {
+    /// The first walk: checks every name before any is joined onto a directory, and reads
+    /// every link's target, since whether one link stays inside depends on the others.
+    static func collectLinks(_ tree: OpaquePointer, relative: [String], repository: GitRepository, into links: inout TreeLinks) throws(GitError) {
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
-            let name = String(cString: git_tree_entry_name(entry))
+            let name = try checkedName(entry, relative: relative)
+            let components = relative + [name]
+            switch git_tree_entry_filemode(entry) {
+            case GIT_FILEMODE_TREE:
+                let subtree = try repository.lookupTree(git_tree_entry_id(entry), path: components.joined(separator: "/"))
+                defer { git_tree_free(subtree) }
+                try collectLinks(subtree, relative: components, repository: repository, into: &links)
+            case GIT_FILEMODE_LINK:
+                let target = String(decoding: try repository.blob(GitObjectID(git_tree_entry_id(entry))), as: UTF8.self)
+                links.add(path: components.joined(separator: "/"), target: target)
+            default:
+                continue
+            }
+        }
+    }
+
+    /// The entry's name, or `unsafe-tree` when it is not one plain path component.
+    static func checkedName(_ entry: OpaquePointer, relative: [String]) throws(GitError) -> String {
+        let name = String(cString: git_tree_entry_name(entry))
+        if let problem = TreeEntryName.problem(name) {
+            let folder = relative.isEmpty ? "the root folder" : "\(relative.joined(separator: "/").debugDescription)"
+            throw GitError(code: .unsafeTree, message: "the entry \(name.debugDescription) in \(folder) \(problem); an entry name must be one plain path component", step: .exportTree)
+        }
+        return name
+    }
+
+    private func write(_ tree: OpaquePointer, to directory: String, relative: [String], links: TreeLinks, repository: GitRepository, skipped: inout [SkippedEntry]) throws(GitError) {
+        for index in 0..<git_tree_entrycount(tree) {
+            guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+            let name = try Self.checkedName(entry, relative: relative)
             let target = "\(directory)/\(name)"
             let components = relative + [name]
             let path = components.joined(separator: "/")
@@ -102,14 +149,14 @@ public struct TreeStore: Sendable {
                 guard mkdir(target, 0o755) == 0 else { throw Self.posixError("mkdir", path) }
                 let subtree = try repository.lookupTree(git_tree_entry_id(entry), path: path)
                 defer { git_tree_free(subtree) }
-                try write(subtree, to: target, relative: components, repository: repository, skipped: &skipped)
+                try write(subtree, to: target, relative: components, links: links, repository: repository, skipped: &skipped)
                 try setMode(target, 0o555)
             case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
                 let executable = git_tree_entry_filemode(entry) == GIT_FILEMODE_BLOB_EXECUTABLE
                 try writeBlob(git_tree_entry_id(entry), to: target, path: path, mode: executable ? 0o555 : 0o444, repository: repository)
             case GIT_FILEMODE_LINK:
-                let linkTarget = String(decoding: try repository.blob(GitObjectID(git_tree_entry_id(entry))), as: UTF8.self)
-                guard Self.staysInside(linkTarget, from: relative) else {
+                let linkTarget = links.targets[path] ?? ""
+                guard links.staysInside(path) else {
                     skipped.append(SkippedEntry(path: path, reason: .symlinkOutsideTree(target: linkTarget)))
                     continue
                 }
@@ -150,23 +197,6 @@ public struct TreeStore: Sendable {
 
     private func setMode(_ path: String, _ mode: mode_t) throws(GitError) {
         guard chmod(path, mode) == 0 else { throw Self.posixError("chmod", path) }
-    }
-
-    /// True when `target`, read relative to the folder holding the link (`from`, components
-    /// from the tree's root), never climbs above the root. Absolute targets always escape.
-    static func staysInside(_ target: String, from folder: [String]) -> Bool {
-        guard !target.isEmpty, !target.hasPrefix("/") else { return false }
-        var depth = folder.count
-        for component in target.split(separator: "/", omittingEmptySubsequences: true) {
-            switch component {
-            case ".": continue
-            case "..":
-                depth -= 1
-                if depth < 0 { return false }
-            default: depth += 1
-            }
-        }
-        return true
     }
 
     /// Makes every directory writable again (files need not be: unlinking only needs the

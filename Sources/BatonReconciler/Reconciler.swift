@@ -15,7 +15,10 @@ public struct Reconciler: Sendable {
     /// The version of the rules that judge manifests. Raise it whenever validation or the
     /// canonical spec changes, so that the first pass after an upgrade reads every file again
     /// instead of trusting what the old rules accepted.
-    public static let rulesVersion = 1
+    ///
+    /// 2: the whole tree is checked for entries that cannot be exported (`unsafe-path`,
+    /// `path-too-long`).
+    public static let rulesVersion = 2
 
     public struct Options: Sendable {
         /// Apply a commit that holds no manifest even while pipelines are live.
@@ -24,10 +27,15 @@ public struct Reconciler: Sendable {
         public var forceFullRead: Bool
         /// The clock: apply times, and "next fire time" in plans.
         public var now: @Sendable () -> Date
+        /// The state directory runs will export trees under, for the path-length check
+        /// (`path-too-long`). `reconcile(mirror:)` uses the mirror's when this is nil; a
+        /// pass without either checks paths as if the state directory's path were empty.
+        public var stateDirectory: String?
 
-        public init(allowEmpty: Bool = false, forceFullRead: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) {
+        public init(allowEmpty: Bool = false, forceFullRead: Bool = false, stateDirectory: String? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
             self.allowEmpty = allowEmpty
             self.forceFullRead = forceFullRead
+            self.stateDirectory = stateDirectory
             self.now = now
         }
     }
@@ -62,7 +70,7 @@ public struct Reconciler: Sendable {
             throw ReconcileError(error, stage: .fetch)
         }
         let fetchTime = clock.now - fetchStart
-        var report = try await pass(repository: repository, commit: fetched.commit, stored: stored, write: true)
+        var report = try await pass(repository: repository, commit: fetched.commit, stored: stored, write: true, stateDirectory: options.stateDirectory ?? mirror.stateDirectory)
         report.timings.fetch = fetchTime
         if let recovery = fetched.recovery {
             report.mirrorNote = "the mirror was corrupt (\(recovery.problem.message)); it was moved to \(recovery.movedTo) and cloned afresh"
@@ -82,7 +90,7 @@ public struct Reconciler: Sendable {
         try await pass(repository: repository, commit: commit, stored: storedSource(), write: false)
     }
 
-    func pass(repository: GitRepository, commit: GitObjectID, stored: SourceRecord?, write: Bool) async throws(ReconcileError) -> ReconcileReport {
+    func pass(repository: GitRepository, commit: GitObjectID, stored: SourceRecord?, write: Bool, stateDirectory: String? = nil) async throws(ReconcileError) -> ReconcileReport {
         let now = options.now()
         let lastApplied = stored?.lastAppliedCommit.flatMap(GitObjectID.init(hex:))
         let stamp: CommitStamp
@@ -106,11 +114,16 @@ public struct Reconciler: Sendable {
         var timings = StepTimings()
         var stepStart = clock.now
         let incremental = !options.forceFullRead && lastApplied != nil && stored.map(sameSettings) == true && repository.contains(lastApplied!)
-        let desired: DesiredRead
+        var desired: DesiredRead
         do {
             desired = incremental
                 ? try await readChanges(repository, from: lastApplied!, to: commit)
                 : try Self.readAll(repository, at: commit, under: manifestsPath)
+            let prefix = TreeStore(stateDirectory: stateDirectory ?? options.stateDirectory ?? "").exportPrefixBytes
+            let problems = try repository.exportProblems(at: commit, since: incremental ? lastApplied : nil, prefixBytes: prefix)
+            if !problems.isEmpty {
+                desired.diagnostics = (desired.diagnostics + problems).sorted()
+            }
         } catch let error as GitError {
             throw ReconcileError(error, stage: .read)
         } catch let error as StoreError {

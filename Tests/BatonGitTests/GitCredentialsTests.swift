@@ -45,6 +45,26 @@ import Testing
         #expect(!inURL.description.contains("bad-battery"))
     }
 
+    /// A token as the URL's whole userinfo, or in its query, is masked in the error's URL
+    /// and scrubbed from libgit2's text, against a real HTTP server and a closed port.
+    @Test func aTokenInTheURLIsNeverPrinted() throws {
+        let (temp, _, server) = try served()
+        defer { server.stop() }
+        let mirror = GitMirror(stateDirectory: temp.sub("state"))
+
+        let lone = try #require(throws: GitError.self) { try mirror.sync(GitSource(url: server.url("repo", userinfo: "tok-secret-123"))) }
+        #expect(lone.code == .authentication, "\(lone)")
+        #expect(lone.url == server.url("repo", userinfo: "***"))
+        #expect(!lone.description.contains("tok-secret-123"))
+
+        let port = try FreePort.find()
+        let query = try #require(throws: GitError.self) {
+            try mirror.sync(GitSource(url: "http://127.0.0.1:\(port)/repo?access_token=q-secret-456"))
+        }
+        #expect(query.url == "http://127.0.0.1:\(port)/repo?access_token=***")
+        #expect(!query.description.contains("q-secret-456"), "\(query)")
+    }
+
     @Test func readsCredentialsFromTheEnvironment() {
         #expect(GitCredentials.fromEnvironment(environment: ["BATON_GIT_TOKEN": "t"]) == .token("t"))
         #expect(GitCredentials.fromEnvironment(environment: ["BATON_GIT_USERNAME": "u", "BATON_GIT_PASSWORD": "p"]) == .userPassword(user: "u", password: "p"))

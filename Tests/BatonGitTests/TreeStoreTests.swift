@@ -126,6 +126,84 @@ import Testing
         #expect(try store.collectGarbage(keeping: [live.treeID]).isEmpty)
         #expect(try TreeStore(stateDirectory: fixture.temp.sub("nothing-yet")).collectGarbage(keeping: []).isEmpty)
     }
+
+    // MARK: Hostile trees
+
+    /// A raw tree entry (written with `git hash-object --literally`, as a hostile pusher
+    /// can) whose name is not one plain component is never joined onto the export folder:
+    /// the export fails with `unsafe-tree` before writing anything, even when called on a
+    /// commit no reconcile judged, and nothing appears outside `trees/`.
+    /// (An empty name never gets this far: libgit2 refuses to parse such a tree.)
+    @Test(arguments: ["../../../../x", "..", ".", ".git", ".GIT", "a/b", "a\\b", ".git.", "git~1"])
+    func anEntryThatIsNotOnePlainComponentIsRefusedAndNothingIsWritten(name: String) throws {
+        let temp = try TemporaryDirectory()
+        let remote = try FixtureRepository(at: temp.sub("remote"))
+        let blob = try RawTree.blob("written by the commit\n", in: remote)
+        // At the root, and one folder down, where the name is joined onto a deeper path.
+        let inner = try RawTree.tree([.blob(name, blob), .blob("ok.txt", blob)], in: remote)
+        for tree in [
+            try RawTree.tree([.blob(name, blob), .blob("ok.txt", blob)], in: remote),
+            try RawTree.tree([.tree("dir", inner), .blob("ok.txt", blob)], in: remote),
+        ] {
+            let commit = try RawTree.commit(tree, in: remote)
+            let store = TreeStore(stateDirectory: temp.sub("a/b/c/state"))
+            let error = try #require(throws: GitError.self) {
+                try store.export(commit: GitObjectID(hex: commit)!, from: GitRepository(path: remote.path))
+            }
+            #expect(error.code == .unsafeTree)
+            #expect(error.message.contains(name.debugDescription))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: store.root).isEmpty)
+            // `<state>/trees/<folder>/../../../../x` is `a/b/x`; one folder down, `a/b/c/x`.
+            #expect(!FileManager.default.fileExists(atPath: temp.sub("a/b/x")))
+            #expect(!FileManager.default.fileExists(atPath: temp.sub("a/b/c/x")))
+        }
+    }
+
+    /// `a -> .`, `b -> a/..`, `c -> b/..`: each text alone stays inside, but `b` is the
+    /// folder holding the tree and `c` the state directory. Judged by where they resolve,
+    /// `b` and `c` are left out; links that resolve inside through other links are kept,
+    /// and loops are left out.
+    @Test func symlinkChainsAreJudgedByWhereTheyResolve() throws {
+        let fixture = try MirroredFixture()
+        let remote = fixture.remote
+        try remote.write("etl/run.sh", "echo\n", executable: true)
+        try remote.symlink("a", to: ".")
+        try remote.symlink("b", to: "a/..")
+        try remote.symlink("c", to: "b/..")
+        try remote.symlink("etl/up", to: "..")
+        try remote.symlink("etl/again", to: "up/a/etl/up/etl")
+        try remote.symlink("etl/out", to: "up/a/..")
+        try remote.symlink("etl/deeper/via-b", to: "../../b")
+        try remote.symlink("loop1", to: "loop2")
+        try remote.symlink("loop2", to: "loop1")
+        try remote.symlink("missing-then-up", to: "nothing/../etl")
+        let commit = try remote.commit("links")
+        let (repository, _) = try fixture.sync()
+        let store = TreeStore(stateDirectory: fixture.temp.sub("state"))
+
+        let exported = try store.export(commit: fixture.id(commit), from: repository)
+        let root = exported.path
+        #expect(exported.skipped == [
+            SkippedEntry(path: "b", reason: .symlinkOutsideTree(target: "a/..")),
+            SkippedEntry(path: "c", reason: .symlinkOutsideTree(target: "b/..")),
+            SkippedEntry(path: "etl/deeper/via-b", reason: .symlinkOutsideTree(target: "../../b")),
+            SkippedEntry(path: "etl/out", reason: .symlinkOutsideTree(target: "up/a/..")),
+            SkippedEntry(path: "loop1", reason: .symlinkOutsideTree(target: "loop2")),
+            SkippedEntry(path: "loop2", reason: .symlinkOutsideTree(target: "loop1")),
+        ])
+        for kept in ["a", "etl/up", "etl/again", "missing-then-up"] {
+            #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: "\(root)/\(kept)")) != nil, "\(kept) was left out")
+        }
+        // What a task with `workdir: "c"` would get: nothing to change into.
+        #expect(!FileManager.default.fileExists(atPath: root + "/c"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/b"))
+        // Every link kept resolves inside the tree, as the kernel follows it.
+        let realRoot = try #require(realpath(root, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) })
+        for link in ["a", "etl/up", "etl/again"] {
+            let resolved = try #require(realpath("\(root)/\(link)", nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) })
+            #expect(resolved == realRoot || resolved.hasPrefix(realRoot + "/"), "\(link) resolves to \(resolved)")
+        }
+    }
 }
 
 /// Collects results from concurrent work.

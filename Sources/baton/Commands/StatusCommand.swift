@@ -116,7 +116,7 @@ struct StatusReport {
     func text() -> String {
         var lines: [String] = []
         let path = source.path.isEmpty ? "/" : source.path
-        lines.append("source:    \(source.url)#\(source.ref) (\(path))")
+        lines.append("source:    \(URLRedaction.redact(source.url))#\(source.ref) (\(path))")
         if let fetched = source.lastFetchedCommit {
             lines.append("fetched:   \(fetched.prefix(12)) at \(Times.utc(source.lastFetchedAt))")
         }
@@ -224,7 +224,7 @@ struct StatusReport {
                 ("sourceFailures", JSONOut.int(daemon.sourceFailures)), ("sourceError", JSONOut.string(daemon.sourceError)),
             ]) } ?? JSONOut.null),
             ("source", JSONOut.object([
-                ("url", JSONOut.string(source.url)), ("ref", JSONOut.string(source.ref)), ("path", JSONOut.string(source.path)),
+                ("url", JSONOut.string(URLRedaction.redact(source.url))), ("ref", JSONOut.string(source.ref)), ("path", JSONOut.string(source.path)),
                 ("lastFetchedCommit", JSONOut.string(source.lastFetchedCommit)), ("lastFetchedAt", JSONOut.date(source.lastFetchedAt)),
                 ("lastError", JSONOut.string(source.lastError)), ("lastErrorAt", JSONOut.date(source.lastErrorAt)),
                 ("lastErrorTransient", source.lastErrorTransient.map(JSONOut.bool) ?? JSONOut.null),
