@@ -6,6 +6,7 @@ import BatonStore
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// How `baton serve` is set up; every field has a flag and an environment variable.
@@ -71,14 +72,20 @@ public final class Daemon: Service {
         defer { withExtendedLifetime(lock) {} }
         let store: SQLiteStore
         do { store = try SQLiteStore(stateDirectory: state) } catch { throw DaemonError(.io, error.message) }
+        let integrity: StoreIntegrity
+        do { integrity = try StoreIntegrity(path: store.path) } catch { throw DaemonError(.io, error.message) }
 
         let me = ProcessIdentity.current
         var record = DaemonRecord(pid: Int(me.pid), processStartTime: me.startTime, startedAt: Date(), interval: configuration.interval)
-        if let previous = try? await store.daemon() {
-            record.reconcileCount = previous.reconcileCount
-            if previous.stoppedAt == nil, previous.pid != record.pid {
-                logger.warning("the previous daemon did not stop cleanly; settling its runs", metadata: ["pid": "\(previous.pid)"])
+        do {
+            if let previous = try await store.daemon() {
+                record.reconcileCount = previous.reconcileCount
+                if previous.stoppedAt == nil, previous.pid != record.pid {
+                    logger.warning("the previous daemon did not stop cleanly; settling its runs", metadata: ["pid": "\(previous.pid)"])
+                }
             }
+        } catch {
+            logger.error("cannot read the previous daemon's status row; starting a new one", metadata: ["error": "\(error.message)"])
         }
         try await store.saveDaemon(record)
 
@@ -107,12 +114,22 @@ public final class Daemon: Service {
         }
         try await scheduler.reload()
         await supervisor.adopt(settled.runs, continuing: settled.attempts)
+        let trees = TreeCollector(store: store, trees: TreeStore(stateDirectory: state), logger: logger)
+        await trees.collect()
 
         let reconciler = Reconciler(store: store, source: configuration.source)
         let loop = ReconcileLoop(
             reconciler: reconciler, mirror: GitMirror(stateDirectory: state), credentials: configuration.credentials, store: store,
-            interval: configuration.interval, record: record, logger: logger, describe: configuration.describe,
-            applied: { try? await scheduler.reload() })
+            interval: configuration.interval, record: record, logger: logger, describe: configuration.describe, integrity: integrity,
+            applied: {
+                do throws(StoreError) {
+                    try await scheduler.reload()
+                } catch {
+                    self.logger.error("cannot reload the schedule after a pass; the previous schedule stays", metadata: ["error": "\(error.message)"])
+                    return
+                }
+                await trees.collect()
+            })
         let scheduled = await scheduler.count
         logger.info("baton serve started", metadata: [
             "pid": "\(me.pid)", "state": "\(state)", "source": "\(configuration.source)", "scheduled": "\(scheduled)",
@@ -120,10 +137,15 @@ public final class Daemon: Service {
         ])
 
         let stop = Wakeup()
+        let lost = LostStore()
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await scheduler.run() }
-                group.addTask { await loop.run() }
+                group.addTask {
+                    guard let error = await loop.run() else { return }
+                    lost.error = error
+                    stop.poke()
+                }
                 group.addTask {
                     for await signal in signals {
                         switch signal {
@@ -142,13 +164,38 @@ public final class Daemon: Service {
             stop.poke()
         }
 
+        if let error = lost.error {
+            logger.critical("\(error.message); stopping: restore the state directory or start afresh", metadata: ["code": "\(error.code)"])
+        }
         logger.info("stopping: no new runs; waiting for running tasks", metadata: ["grace": "\(configuration.grace)"])
+        let stopping = ContinuousClock.now
         await supervisor.shutdown(grace: configuration.grace)
-        var final = (try? await store.daemon()) ?? record
-        final.stoppedAt = Date()
-        final.nextReconcileAt = nil
-        try? await store.saveDaemon(final)
+        await drainAlerts(notifier, grace: configuration.grace, since: stopping)
+        if let error = lost.error {
+            // Nothing more is written: the file is gone, replaced or damaged.
+            throw DaemonError(.storeLost, "\(error.message) [\(error.code)]; the daemon stopped: restore the state directory or start afresh")
+        }
+        do {
+            var final = try await store.daemon() ?? record
+            final.stoppedAt = Date()
+            final.nextReconcileAt = nil
+            try await store.saveDaemon(final)
+        } catch {
+            logger.error("cannot record the clean stop; the next start will take it for a crash", metadata: ["error": "\(error.message)"])
+        }
         logger.info("baton serve stopped")
+    }
+
+    /// Alerts still going out when the runs are over (a run that failed just before the
+    /// stop): waited for with what is left of the grace period, and at least 5 s of it, so
+    /// the alerts of runs the grace period cut short get their chance too.
+    private func drainAlerts(_ notifier: AlertNotifier, grace: Duration, since start: ContinuousClock.Instant) async {
+        let pending = notifier.deliveries.count
+        guard pending > 0 else { return }
+        let left = max(grace - (ContinuousClock.now - start), min(grace, .seconds(5)))
+        logger.info("waiting for alerts in flight", metadata: ["alerts": "\(pending)", "upTo": "\(left)"])
+        let cut = await notifier.drain(upTo: left)
+        if cut > 0 { logger.warning("alerts not delivered before the stop", metadata: ["alerts": "\(cut)"]) }
     }
 
     /// SIGUSR1: suspensions, queued runs and cancel requests the CLI left in the store.
@@ -164,6 +211,15 @@ public final class Daemon: Service {
         } catch {
             logger.error("cannot read the store's requests", metadata: ["error": "\(error.message)"])
         }
+    }
+}
+
+/// Why the reconcile loop stopped the daemon, from the loop's task to the daemon's.
+final class LostStore: Sendable {
+    private let value = Mutex<StoreError?>(nil)
+    var error: StoreError? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }
 

@@ -18,6 +18,8 @@ public struct DaemonError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidRun = Code(rawValue: "daemon-invalid-run")
         /// Baton's own files could not be read or written.
         public static let io = Code(rawValue: "daemon-io")
+        /// The store was deleted, replaced or damaged under the running daemon, which stopped.
+        public static let storeLost = Code(rawValue: "daemon-store-lost")
     }
 
     public var code: Code

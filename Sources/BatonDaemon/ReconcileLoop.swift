@@ -14,6 +14,11 @@ import Logging
 /// Whatever a pass ends in, what is live keeps running: a rejected commit applies nothing
 /// (decision 1) and a failing source changes nothing. After each pass the daemon's status
 /// row says what happened and when the next pass is due, for `baton status`.
+///
+/// The one thing that ends the loop is the store itself: each pass first checks that the
+/// database is still the file the daemon opened and sound (`StoreIntegrity`), and when it is
+/// not, `run` returns why, for the daemon to stop (everything it recorded from then on would
+/// be lost).
 actor ReconcileLoop {
     let reconciler: Reconciler
     let mirror: GitMirror
@@ -24,12 +29,14 @@ actor ReconcileLoop {
     let logger: Logger
     /// Called after a pass applied a new revision, so the schedule follows.
     let applied: @Sendable () async -> Void
+    /// Checked before each pass; nil checks nothing.
+    let integrity: StoreIntegrity?
     let wakeup = Wakeup()
     var record: DaemonRecord
 
     init(reconciler: Reconciler, mirror: GitMirror, credentials: GitCredentials, store: any StateStore, interval: TimeInterval,
          record: DaemonRecord, logger: Logger, describe: @escaping @Sendable (ReconcileReport) -> (text: String, json: String),
-         applied: @escaping @Sendable () async -> Void) {
+         integrity: StoreIntegrity? = nil, applied: @escaping @Sendable () async -> Void) {
         self.reconciler = reconciler
         self.mirror = mirror
         self.credentials = credentials
@@ -39,6 +46,7 @@ actor ReconcileLoop {
         self.logger = logger
         self.describe = describe
         self.applied = applied
+        self.integrity = integrity
     }
 
     /// The delay after a pass: the interval with jitter, or the back-off while the source
@@ -48,13 +56,29 @@ actor ReconcileLoop {
         return interval * factor * (1 + 0.05 * jitter)
     }
 
-    func run() async {
+    /// Passes until cancelled (returning nil) or until the store is found lost or damaged
+    /// (returning why).
+    func run() async -> StoreError? {
         while !Task.isCancelled {
+            if let integrity {
+                do { try await integrity.check() } catch { return error }
+            }
             await pass()
             let delay = Self.delay(interval: interval, failures: record.sourceFailures, jitter: Double.random(in: -1...1))
             record.nextReconcileAt = Date().addingTimeInterval(delay)
-            try? await store.saveDaemon(record)
+            await save()
             await wakeup.sleep(until: record.nextReconcileAt)
+        }
+        return nil
+    }
+
+    /// Writes the status row; a failure is logged (status then shows an older pass) and the
+    /// loop goes on.
+    private func save() async {
+        do {
+            try await store.saveDaemon(record)
+        } catch {
+            logger.error("cannot record the reconcile pass in the daemon's status row", metadata: ["error": "\(error.message)"])
         }
     }
 
@@ -89,6 +113,8 @@ actor ReconcileLoop {
             // 10,000 pipelines otherwise keeps the peak of its first pass for good).
             if report.outcome == .applied, !report.alreadyJudged { MemoryTrim.giveBack() }
         } catch {
+            // Stopping: a fetch abandoned mid-way says nothing about the source.
+            if Task.isCancelled { return }
             record.sourceFailures += 1
             record.sourceError = error.description
             record.lastReconcileSummary = "reconcile failed: \(error.description)"
@@ -100,7 +126,7 @@ actor ReconcileLoop {
         }
         record.reconcileCount += 1
         record.lastReconcileAt = Date()
-        try? await store.saveDaemon(record)
+        await save()
     }
 }
 

@@ -279,7 +279,7 @@ public actor RunSupervisor {
             let notifier = self.notifier
             let root = context.treeRoot ?? FileManager.default.currentDirectoryPath
             // The log tail is read off the run's path, never while the run still writes it.
-            Task.detached {
+            notifier.detached {
                 var withLog = event
                 if let task = failing?.id, let attempts = try? await store.attempts(ofRun: runID),
                    let last = attempts.filter({ $0.taskID == task }).max(by: { $0.attempt < $1.attempt }), let path = last.logPath {
@@ -309,7 +309,7 @@ public actor RunSupervisor {
     private func sendMissed(_ pipeline: ScheduledPipeline, slot: Date, runID: Int64?, reason: String) {
         let requests = self.requests
         let notifier = self.notifier
-        Task.detached {
+        notifier.detached {
             guard let (version, model) = try? await requests.pipeline(versionID: pipeline.versionID),
                   !AlertNotifier.matching(model.alerts, .missed).isEmpty else { return }
             let event = AlertEvent(
@@ -349,7 +349,7 @@ public actor RunSupervisor {
     private func send(_ event: AlertEvent, alerts: [Alert], context: AlertContext) {
         let notifier = self.notifier
         let root = context.treeRoot ?? FileManager.default.currentDirectoryPath
-        Task.detached { await notifier.send(event, to: alerts, workingDirectory: root) }
+        notifier.detached { await notifier.send(event, to: alerts, workingDirectory: root) }
     }
 
     // MARK: After a run

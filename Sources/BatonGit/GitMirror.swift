@@ -1,6 +1,7 @@
 import CGit2
 import Crypto
 import Foundation
+import Synchronization
 
 /// Baton's local copies of its sources: one bare mirror per URL under `<state>/git/`.
 ///
@@ -60,6 +61,33 @@ public struct GitMirror: Sendable {
         let commit = try create(path: path, source: source, credentials: credentials)
         return FetchResult(commit: commit, movement: try movement(from: lastApplied, to: commit, path: path, source: source),
                            mirrorPath: path, cloned: true, recovery: recovery)
+    }
+
+    /// `sync` on a thread of its own, for async callers: a fetch blocks its thread for up to
+    /// `fetchTimeout` (a remote that accepts the connection and never answers holds it that
+    /// long), and a thread of Swift's cooperative pool blocked that long starves every other
+    /// task of the process (the daemon's scheduler included; on two cores the pool has two
+    /// threads).
+    ///
+    /// Cancelling the calling task returns at once with a `timeout` error and leaves the
+    /// fetch to end on its thread by its own deadline (libgit2 cannot be interrupted): for a
+    /// process that is stopping, which must not wait a minute for a silent remote. The
+    /// caller must not sync the same source again before that thread is done.
+    public func backgroundSync(_ source: GitSource, lastApplied: GitObjectID? = nil, credentials: GitCredentials = .none) async throws(GitError) -> FetchResult {
+        let outcome = FetchOutcome()
+        let result: Result<FetchResult, GitError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                outcome.wait(continuation)
+                let thread = Thread {
+                    outcome.finish(Result { () throws(GitError) in try sync(source, lastApplied: lastApplied, credentials: credentials) })
+                }
+                thread.name = "baton-fetch"
+                thread.start()
+            }
+        } onCancel: {
+            outcome.finish(.failure(GitError(code: .timeout, message: "the fetch was abandoned: the process is stopping", url: source.redactedURL, ref: source.ref.description, step: .fetch)))
+        }
+        return try result.get()
     }
 
     private func movement(from lastApplied: GitObjectID?, to commit: GitObjectID, path: String, source: GitSource) throws(GitError) -> Movement {
@@ -297,5 +325,40 @@ extension GitError {
         copy.url = source.redactedURL
         copy.ref = copy.ref ?? source.ref.description
         return copy
+    }
+}
+
+/// The one result of a `backgroundSync`: the fetch's own, or the cancellation's if that
+/// came first (whichever arrives second is dropped).
+private final class FetchOutcome: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Result<FetchResult, GitError>, Never>?
+        var early: Result<FetchResult, GitError>?
+        var done = false
+    }
+
+    private let state = Mutex(State())
+
+    func wait(_ continuation: CheckedContinuation<Result<FetchResult, GitError>, Never>) {
+        let early = state.withLock { state -> Result<FetchResult, GitError>? in
+            if let early = state.early { return early }
+            state.continuation = continuation
+            return nil
+        }
+        if let early { continuation.resume(returning: early) }
+    }
+
+    func finish(_ result: Result<FetchResult, GitError>) {
+        let continuation = state.withLock { state -> CheckedContinuation<Result<FetchResult, GitError>, Never>? in
+            guard !state.done else { return nil }
+            state.done = true
+            guard let continuation = state.continuation else {
+                state.early = result
+                return nil
+            }
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume(returning: result)
     }
 }

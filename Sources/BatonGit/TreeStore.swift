@@ -43,6 +43,8 @@ public struct TreeStore: Sendable {
         let treeID = try repository.treeID(ofCommit: commit)
         let destination = path(for: treeID)
         if FileManager.default.fileExists(atPath: destination) {
+            // Marked as just used, so `collectGarbage` spares it until the run is recorded.
+            utimes(destination, nil)
             return ExportedTree(treeID: treeID, path: destination, created: false, skipped: [])
         }
         let temporary = "\(root)/\(Self.temporaryName(for: treeID))"
@@ -75,11 +77,16 @@ public struct TreeStore: Sendable {
         return ExportedTree(treeID: treeID, path: destination, created: true, skipped: skipped.sorted { $0.path < $1.path })
     }
 
-    /// Removes every exported tree not in `live`, and temporary directories older than
-    /// `staleAfter` (left by a crash; younger ones may be exports in progress). Returns the
-    /// tree ids removed.
+    /// Removes every exported tree not in `live` and not modified in the last `recent`
+    /// seconds, and temporary directories older than `staleAfter` (left by a crash; younger
+    /// ones may be exports in progress). Returns the tree ids removed.
+    ///
+    /// `recent` spares a tree that a process has just exported or reused (`export` touches
+    /// the tree it finds) but not yet recorded a run for. A doomed tree is first renamed out
+    /// of its name, so a removal cut short never leaves a partial tree that `export` would
+    /// take for a complete one; what such a removal leaves is finished on the next call.
     @discardableResult
-    public func collectGarbage(keeping live: Set<GitObjectID>, staleAfter: TimeInterval = 3600) throws(GitError) -> [GitObjectID] {
+    public func collectGarbage(keeping live: Set<GitObjectID>, sparing recent: TimeInterval = 0, staleAfter: TimeInterval = 3600) throws(GitError) -> [GitObjectID] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: root)
@@ -91,17 +98,31 @@ public struct TreeStore: Sendable {
         for name in names.sorted() {
             let full = "\(root)/\(name)"
             if let id = GitObjectID(hex: name) {
-                guard !live.contains(id) else { continue }
-                guard Self.removeTree(full) else {
-                    throw GitError(code: .io, message: "cannot remove \(full)", ref: id.hex, step: .collectGarbage)
+                guard !live.contains(id), Self.age(of: full) >= recent else { continue }
+                let doomed = "\(root)/.trash-\(id.short)-\(UUID().uuidString)"
+                guard rename(full, doomed) == 0 else {
+                    if errno == ENOENT { continue }  // another collector took it
+                    throw GitError(code: .io, message: "cannot move \(full) aside: \(String(cString: strerror(errno)))", ref: id.hex, step: .collectGarbage)
+                }
+                guard Self.removeTree(doomed) else {
+                    throw GitError(code: .io, message: "cannot remove \(doomed)", ref: id.hex, step: .collectGarbage)
                 }
                 removed.append(id)
+            } else if name.hasPrefix(".trash-") {
+                Self.removeTree(full)
             } else if name.hasPrefix(".tmp-") {
-                let modified = (try? FileManager.default.attributesOfItem(atPath: full)[.modificationDate] as? Date) ?? Date()
-                if Date().timeIntervalSince(modified) > staleAfter { Self.removeTree(full) }
+                if Self.age(of: full) > staleAfter { Self.removeTree(full) }
             }
         }
         return removed
+    }
+
+    /// Seconds since `path` was last modified; 0 when it cannot be read.
+    private static func age(of path: String) -> TimeInterval {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        return Date().timeIntervalSince1970 - modified
     }
 
     // MARK: - Writing

@@ -63,7 +63,7 @@ public struct Reconciler: Sendable {
         let fetched: FetchResult
         let repository: GitRepository
         do {
-            fetched = try mirror.sync(source, lastApplied: stored?.lastAppliedCommit.flatMap(GitObjectID.init(hex:)), credentials: credentials)
+            fetched = try await mirror.backgroundSync(source, lastApplied: stored?.lastAppliedCommit.flatMap(GitObjectID.init(hex:)), credentials: credentials)
             repository = try GitRepository(path: fetched.mirrorPath)
         } catch {
             try await recordFailure(error, stored: stored)

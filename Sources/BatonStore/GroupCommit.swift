@@ -4,12 +4,15 @@ import Synchronization
 
 /// The small writes of many runs, committed together: group commit.
 ///
-/// A write finding nobody writing runs at once, on the calling thread, in its own
-/// transaction: a lone run pays its SQL and nothing else. A write arriving while another is
-/// in progress waits without holding a thread, and the writer, once done, commits everything
-/// that queued meanwhile in one transaction (each write in a savepoint of its own, so one
-/// that fails is rolled back and reported alone). Sixteen runs writing at once then cost a
-/// few commits, not sixteen, and never block the executor's threads on the database lock.
+/// Every write is handed to one serial queue of its own and the calling task waits without
+/// holding a thread: a write can block for as long as SQLite's busy timeout (5 s) when
+/// another process holds the lock, or for a whole revision while `apply` holds GRDB's
+/// writer, and a thread of Swift's cooperative pool blocked that long starves every other
+/// task (on two cores the pool has two threads). A write finding nobody writing is committed
+/// at once in its own transaction; writes arriving meanwhile queue up, and the queue's
+/// thread, once done, commits everything that queued in one transaction (each write in a
+/// savepoint of its own, so one that fails is rolled back and reported alone). Sixteen runs
+/// writing at once then cost a few commits, not sixteen.
 final class GroupCommit: Sendable {
     private struct Pending: Sendable {
         let body: @Sendable (Database) throws -> Void
@@ -23,22 +26,13 @@ final class GroupCommit: Sendable {
 
     private let pool: DatabasePool
     private let state = Mutex(State())
+    private let thread = DispatchQueue(label: "baton.store.commit", qos: .userInitiated)
 
     init(pool: DatabasePool) {
         self.pool = pool
     }
 
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        let lead = state.withLock { state -> Bool in
-            guard !state.writing else { return false }
-            state.writing = true
-            return true
-        }
-        if lead {
-            let result = Result { try pool.write(body) }
-            drain()
-            return try result.get()
-        }
         let box = ResultBox<T>()
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let pending = Pending(body: { db in box.set(try body(db)) }) { error in
@@ -48,22 +42,17 @@ final class GroupCommit: Sendable {
                     continuation.resume(returning: box.take())
                 }
             }
-            let leadNow = state.withLock { state -> Bool in
-                if state.writing {
-                    state.queue.append(pending)
-                    return false
-                }
+            let lead = state.withLock { state -> Bool in
+                state.queue.append(pending)
+                guard !state.writing else { return false }
                 state.writing = true
                 return true
             }
-            if leadNow {
-                commit([pending])
-                drain()
-            }
+            if lead { thread.async { self.drain() } }
         }
     }
 
-    /// Commits what queued while this thread wrote, batch by batch, until nothing is left.
+    /// Commits what queued, batch by batch, until nothing is left (on `thread`).
     private func drain() {
         while true {
             let batch = state.withLock { state -> [Pending] in
@@ -80,6 +69,15 @@ final class GroupCommit: Sendable {
     }
 
     private func commit(_ batch: [Pending]) {
+        if batch.count == 1, let pending = batch.first {
+            do {
+                try pool.write { db in try pending.body(db) }
+                pending.done(nil)
+            } catch {
+                pending.done(error)
+            }
+            return
+        }
         var errors = [(any Error)?](repeating: nil, count: batch.count)
         do {
             try pool.write { db in

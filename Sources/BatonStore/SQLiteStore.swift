@@ -168,7 +168,7 @@ public final class SQLiteStore: StateStore {
     }
 
     public func run(id: Int64) async throws(StoreError) -> RunRecord? {
-        try readNow { db in try RunRecord.fetchOne(db, key: id) }
+        try await read { db in try RunRecord.fetchOne(db, key: id) }
     }
 
     public func attempts(ofRun runID: Int64) async throws(StoreError) -> [TaskAttemptRecord] {
@@ -178,7 +178,7 @@ public final class SQLiteStore: StateStore {
     }
 
     public func cachedAttempt(pipeline: String, taskID: String, cacheKey: String, since: Date) async throws(StoreError) -> TaskAttemptRecord? {
-        try readNow { db in
+        try await read { db in
             try TaskAttemptRecord.fetchOne(db, sql: """
                 SELECT a.* FROM task_attempt a JOIN run r ON r.id = a.runID
                 WHERE r.pipeline = ? AND a.taskID = ? AND a.cacheKey = ? AND a.state = 'succeeded' AND a.finishedAt >= ?
@@ -454,7 +454,7 @@ public final class SQLiteStore: StateStore {
     // than its `async` ones, which give up when the calling task is cancelled: a cancelled or
     // timed-out run must still record how it ended.
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         let path = path
         let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
             pool.asyncRead { database in
@@ -479,22 +479,12 @@ public final class SQLiteStore: StateStore {
     }
 
     /// A write for the small rows a run writes before and after each step (a run, an
-    /// attempt), through `GroupCommit`: on the calling thread when the writer is idle, so the
-    /// write costs its SQL and no thread hand-offs (two per write, which were most of a
-    /// one-task run's bookkeeping), and committed together with the others when many runs
-    /// write at once. Large writes (`apply`) stay on GRDB's asynchronous path.
+    /// attempt), through `GroupCommit`: committed together with the others when many runs
+    /// write at once, on a thread of its own (never on the calling task's, which belongs to
+    /// Swift's cooperative pool). Large writes (`apply`) go through GRDB's writer queue.
     private func writeNow<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await group.write(body)
-        } catch {
-            throw Self.storeError(error, path: path)
-        }
-    }
-
-    /// A small read on the calling thread (one run, one cache lookup), for the same reason.
-    private func readNow<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do {
-            return try pool.read(body)
         } catch {
             throw Self.storeError(error, path: path)
         }

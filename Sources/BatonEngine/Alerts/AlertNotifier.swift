@@ -5,11 +5,12 @@ import Foundation
 /// Delivers alerts: a JSON POST to a webhook, or a command run with `BATON_ALERT_*`
 /// variables.
 ///
-/// Delivery never affects a run: the caller does not wait for it, a failure is logged
-/// through `report` and nothing else. A webhook is tried up to four times (the first try and
-/// three retries, `retryDelay` doubling between them), since chat services drop a request
-/// now and then; a command runs once, like a task, in its own process group with a clean
-/// environment and a time limit.
+/// Delivery never affects a run: the caller does not wait for it (it starts the delivery
+/// with `detached`), a failure is logged through `report` and nothing else; a graceful stop
+/// waits for the deliveries in flight with `drain`. A webhook is tried up to four times (the
+/// first try and three retries, `retryDelay` doubling between them), since chat services
+/// drop a request now and then; a command runs once, like a task, in its own process group
+/// with a clean environment and a time limit.
 public struct AlertNotifier: Sendable {
     /// A delivery that did not get through, for the daemon's log.
     public struct Failure: Sendable {
@@ -29,6 +30,8 @@ public struct AlertNotifier: Sendable {
     /// Who command alerts run as, like tasks (`--task-user`): a command comes from the
     /// manifest, so it gets no more than the pipeline's tasks do.
     public var taskUser: TaskUser?
+    /// What `detached` started and has not finished.
+    public let deliveries = AlertDeliveries()
 
     /// - Parameters:
     ///   - logDirectory: where each command alert's output goes (`<state>/alerts`).
@@ -64,14 +67,33 @@ public struct AlertNotifier: Sendable {
         }
     }
 
+    /// Runs `work` (which prepares an event and `send`s it) on a task of its own, without the
+    /// caller waiting, and keeps track of it for `drain`.
+    public func detached(_ work: @escaping @Sendable () async -> Void) {
+        deliveries.start(work)
+    }
+
+    /// Waits for the deliveries started with `detached`, at most `limit`; cancels those still
+    /// going after it and returns how many that was.
+    public func drain(upTo limit: Duration) async -> Int {
+        await deliveries.drain(upTo: limit)
+    }
+
     func post(_ event: AlertEvent, to url: String) async {
         var delay = retryDelay
         var lastError = ""
+        var tries = 0
         for attempt in 0...Self.retries {
             if attempt > 0 {
                 try? await Task.sleep(for: delay)
                 delay = delay * 2
             }
+            // A drain that ran out of time: no more tries.
+            if Task.isCancelled {
+                lastError = "cancelled at the daemon's stop" + (lastError.isEmpty ? "" : " (last error: \(lastError))")
+                break
+            }
+            tries += 1
             do {
                 var request = HTTPClientRequest(url: url)
                 request.method = .init(rawValue: "POST")
@@ -86,7 +108,7 @@ public struct AlertNotifier: Sendable {
                 lastError = "\(error)"
             }
         }
-        report(Failure(event: event, target: Self.redactingPassword(url), message: "not delivered after \(Self.retries + 1) tries: \(lastError)"))
+        report(Failure(event: event, target: Self.redactingPassword(url), message: "not delivered after \(tries) \(tries == 1 ? "try" : "tries"): \(lastError)"))
     }
 
     func run(_ command: ProcessCommand, for event: AlertEvent, index: Int, workingDirectory: String) async {
