@@ -16,12 +16,15 @@ extension Reconciler {
         let stamp: CommitStamp
         let movement: RevisionMovement
         let before: DesiredRead
-        let after: DesiredRead
+        var after: DesiredRead
         do {
             stamp = CommitStamp(try repository.commitInfo(head))
             movement = try Self.movement(repository, from: base, to: head)
             before = try readAll(repository, at: base, under: path)
             after = try readAll(repository, at: head, under: path)
+            // As a pass with no state directory known judges it (`Options.stateDirectory`).
+            let problems = try repository.exportProblems(at: head, prefixBytes: TreeStore(stateDirectory: "").exportPrefixBytes)
+            if !problems.isEmpty { after.diagnostics = (after.diagnostics + problems).sorted() }
         } catch {
             throw ReconcileError(error, stage: .read)
         }

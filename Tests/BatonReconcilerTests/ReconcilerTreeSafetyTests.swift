@@ -39,6 +39,21 @@ import Testing
         #expect(source.lastAttemptDiagnostics.map(\.code) == [.unsafePath])
     }
 
+    /// `plan --base --head` (a pull-request check) judges the head's tree the same way.
+    @Test func comparingAgainstAHostileHeadRejectsIt() throws {
+        let h = try H()
+        try h.repo.write("manifests/sales.json", H.manifest("sales"))
+        let base = try h.repo.commit("Add sales")
+        let blob = try RawTree.blob("x\n", in: h.repo)
+        let head = try commitLiveTree(adding: [.blob(".Git", blob)], to: h)
+
+        let report = try Reconciler.compare(
+            repository: GitRepository(path: h.repo.path), base: GitObjectID(hex: base)!, head: GitObjectID(hex: head)!, manifestsPath: "manifests")
+        #expect(report.outcome == .rejected)
+        #expect(report.diagnostics.map(\.file) == [".Git"])
+        #expect(report.diagnostics.map(\.code) == [.unsafePath])
+    }
+
     @Test func aPathTooLongForTheFileSystemRejectsTheCommitNamingIt() async throws {
         let h = try H()
         try h.repo.write("manifests/sales.json", H.manifest("sales"))
