@@ -83,8 +83,8 @@ public actor VersionRequests {
             throw DaemonError(.init(rawValue: "no-source"), "the store has no source to export commit \(hex.prefix(12)) from")
         }
         do {
-            let repository = try GitRepository(path: GitMirror(stateDirectory: stateDirectory).mirrorPath(for: source.url))
-            let tree = try TreeStore(stateDirectory: stateDirectory).export(commit: commit, from: repository)
+            let mirror = GitMirror(stateDirectory: stateDirectory).mirrorPath(for: source.url)
+            let tree = try await TreeStore(stateDirectory: stateDirectory).backgroundExport(commit: commit, mirrorPath: mirror)
             trees[hex] = tree.path
             return tree.path
         } catch {
