@@ -12,6 +12,9 @@
    DeadlineStreamLayoutTests check it against the real SSH transport. */
 #define BATON_GIT_STREAM_LAYOUT_MAJOR 1
 #define BATON_GIT_STREAM_LAYOUT_MINOR 5
+#if LIBGIT2_VER_MAJOR != BATON_GIT_STREAM_LAYOUT_MAJOR || LIBGIT2_VER_MINOR != BATON_GIT_STREAM_LAYOUT_MINOR
+#warning "libgit2's version differs from the one baton_git_socket_stream was copied from: Baton will refuse to fetch (unsupported-libgit2) until the copy is checked and updated"
+#endif
 typedef struct {
     git_stream parent;
     char *host;
