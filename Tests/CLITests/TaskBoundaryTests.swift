@@ -280,3 +280,28 @@ import Glibc
         #expect(process.terminationStatus == 0, "\(daemonLog.suffix(3000))")
     }
 }
+
+extension TaskBoundaryTests {
+    /// `baton retry --task-user`: the resumed tasks run as the task user too, as `run` does.
+    @Test(.enabled(if: TestUser.available, "creates a task user and runs tasks as it, which needs root and useradd (CI runs as root)"))
+    func aRetryRunsItsTasksAsTheTaskUser() throws {
+        let user = try TestUser()
+        let scenario = try ReconcilerScenario()
+        let marker = "/tmp/baton-retry-marker-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        try scenario.repo.write("manifests/flaky.json", """
+            {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "flaky",
+             "tasks": [{"id": "flaky", "run": "echo uid=$(id -u) >> $BATON_OUTPUT; test -e \(marker)"}]}
+
+            """)
+        try scenario.repo.commit("Add flaky")
+        #expect(try scenario.withSource("reconcile", "--once").status == 0)
+        let failed = try Self.baton(["run", "flaky", "--task-user", user.name, "--state", scenario.state], in: scenario.directory.url)
+        #expect(failed.status == 1, "\(failed.stdout)\(failed.stderr)")
+        #expect(FileManager.default.createFile(atPath: marker, contents: nil))
+        let retried = try Self.baton(["retry", "1", "--task-user", user.name, "--state", scenario.state, "--json"], in: scenario.directory.url)
+        #expect(retried.status == 0, "\(retried.stdout)\(retried.stderr)")
+        let tasks = (try scenario.jsonObject(retried)["run"] as? [String: Any])?["tasks"] as? [[String: Any]]
+        #expect((tasks?.first?["outputs"] as? [String: String])?["uid"] == String(user.uid), "\(retried.stdout)")
+    }
+}

@@ -34,12 +34,15 @@ struct RetryCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print only one JSON object with the new run and its tasks.")
     var json = false
 
+    @OptionGroup var taskUser: TaskUserOption
+
     func run() async throws {
         try await reportingFailures(json: json) {
             let store = try options.existingStore()
+            let user = try taskUser.prepare(options.stateDirectory)
             let request = try await prepare(store)
             let showProgress = !json && isatty(STDERR_FILENO) == 1
-            let executor = RunExecutor(store: store, stateDirectory: options.stateDirectory, progress: { if showProgress { RunProgress.print($0) } })
+            let executor = RunExecutor(store: store, stateDirectory: options.stateDirectory, taskUser: user, progress: { if showProgress { RunProgress.print($0) } })
             let result: RunResult
             do { result = try await executor.execute(request) } catch { throw CommandFailure("\(error)") }
             if json { Output.json(RunReport.json(result)) } else { Output.text(RunReport.text(result), terminator: "") }

@@ -43,24 +43,15 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print only one JSON object with the run and its tasks.")
     var json = false
 
-    @Option(name: .long, help: ArgumentHelp("Run the tasks as this user, not Baton's own; Baton must run as root.", valueName: "name"))
-    var taskUser: String?
+    @OptionGroup var taskUser: TaskUserOption
 
     func validate() throws {
         guard workers > 0 else { throw ValidationError("--workers must be at least 1") }
-        _ = try parsedTaskUser()
-    }
-
-    /// The operator's choice, never a manifest's: see `TaskUser`.
-    private func parsedTaskUser() throws -> TaskUser? {
-        guard let taskUser else { return nil }
-        do { return try TaskUser.named(taskUser) } catch { throw ValidationError(error.message) }
     }
 
     func run() async throws {
         try await reportingFailures(json: json) {
-            let user = try parsedTaskUser()
-            do throws(EngineError) { try StateDirectoryAccess.prepare(options.stateDirectory, taskUser: user) } catch { throw CommandFailure(error.message, code: error.code.rawValue) }
+            let user = try taskUser.prepare(options.stateDirectory)
             let (store, request) = try await prepare()
             let showProgress = !json && isatty(STDERR_FILENO) == 1
             let executor = RunExecutor(store: store, stateDirectory: options.stateDirectory, workers: workers, taskUser: user, progress: { event in
