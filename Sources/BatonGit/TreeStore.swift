@@ -57,8 +57,8 @@ public struct TreeStore: Sendable {
         do throws(GitError) {
             let tree = try repository.lookupTree(ofCommit: commit, step: .exportTree)
             defer { git_tree_free(tree) }
-            var links = TreeLinks()
-            try Self.collectLinks(tree, relative: [], repository: repository, into: &links)
+            let links = TreeLinks()
+            try Self.collectLinks(tree, relative: [], repository: repository, into: links)
             try write(tree, to: temporary, relative: [], links: links, repository: repository, skipped: &skipped)
             try setMode(temporary, 0o555)
         } catch {
@@ -129,7 +129,7 @@ public struct TreeStore: Sendable {
 
     /// The first walk: checks every name before any is joined onto a directory, and reads
     /// every link's target, since whether one link stays inside depends on the others.
-    static func collectLinks(_ tree: OpaquePointer, relative: [String], repository: GitRepository, into links: inout TreeLinks) throws(GitError) {
+    static func collectLinks(_ tree: OpaquePointer, relative: [String], repository: GitRepository, into links: TreeLinks) throws(GitError) {
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
             let name = try checkedName(entry, relative: relative)
@@ -138,7 +138,7 @@ public struct TreeStore: Sendable {
             case GIT_FILEMODE_TREE:
                 let subtree = try repository.lookupTree(git_tree_entry_id(entry), path: components.joined(separator: "/"))
                 defer { git_tree_free(subtree) }
-                try collectLinks(subtree, relative: components, repository: repository, into: &links)
+                try collectLinks(subtree, relative: components, repository: repository, into: links)
             case GIT_FILEMODE_LINK:
                 let target = String(decoding: try repository.blob(GitObjectID(git_tree_entry_id(entry))), as: UTF8.self)
                 links.add(path: components.joined(separator: "/"), target: target)
