@@ -29,25 +29,27 @@ import Testing
         #expect(onTime.count >= 3)
         for run in onTime {
             let late = try #require(ServeTests.date(run.createdAt)).timeIntervalSince(try #require(run.scheduledAt.flatMap(ServeTests.date)))
-            #expect(late < 0.5, "the slot \(run.scheduledAt ?? "") was decided \(late) s late")
+            #expect(late < 0.9, "the slot \(run.scheduledAt ?? "") was decided \(late) s late")
         }
 
-        // Another process holds the store's write lock for three seconds: the runs' writes
-        // wait for it (on a thread of their own), and the daemon still answers a signal at once.
+        // Another process holds the store's write lock for four and a half seconds: the runs'
+        // writes wait for it (on a thread of their own), and the daemon still answers a signal
+        // at once. (Before, the waiting write held a pool thread and the hanging fetch the
+        // other: on two cores the signal was answered only when the lock was released.)
         let locked = try DatabaseQueue(path: "\(serve.state)/baton.sqlite")
         var signalled = Date()
         try locked.inTransaction(.immediate) { _ in
             Thread.sleep(forTimeInterval: 1.5)  // a run's writes start waiting for the lock
             signalled = Date()
             serve.signal(SIGHUP)
-            Thread.sleep(forTimeInterval: 1.5)
+            Thread.sleep(forTimeInterval: 3)
             return .commit
         }
         try locked.close()
         try serve.waitFor("the SIGHUP log line") { serve.logLines().contains { $0.message == "SIGHUP: reconciling now" } }
         let line = try #require(serve.logLines().first { $0.message == "SIGHUP: reconciling now" })
         let answered = try #require(Self.logTime("\(line.fields["time"] ?? "")"))
-        #expect(answered.timeIntervalSince(signalled) < 0.75, "SIGHUP answered \(answered.timeIntervalSince(signalled)) s after it was sent")
+        #expect(answered.timeIntervalSince(signalled) < 1.5, "SIGHUP answered \(answered.timeIntervalSince(signalled)) s after it was sent")
 
         // All along, the first pass is still in its fetch.
         let pid = Int(serve.pid)
