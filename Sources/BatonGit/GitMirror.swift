@@ -46,8 +46,8 @@ public struct GitMirror: Sendable {
     /// source, if any; the result says how the new commit relates to it.
     public func sync(_ source: GitSource, lastApplied: GitObjectID? = nil, credentials: GitCredentials = .none) throws(GitError) -> FetchResult {
         LibGit2.ensureInitialized()
-        let path = mirrorPath(for: source.url)
         try LibGit2Version.requireStreamLayout(url: source.url)
+        let path = mirrorPath(for: source.url)
         var recovery: MirrorRecovery?
         if FileManager.default.fileExists(atPath: path) {
             do throws(GitError) {
