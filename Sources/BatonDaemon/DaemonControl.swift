@@ -34,10 +34,20 @@ public enum DaemonControl {
         guard kill(pid, SIGHUP) == 0 else { throw DaemonError(.notRunning, "cannot signal the daemon (pid \(pid)): \(String(cString: strerror(errno)))") }
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
+        // A read that fails (the database busy past its timeout) is tried again; if reads
+        // keep failing, the timeout's message says why.
+        var lastError: StoreError?
         while clock.now < deadline {
-            if let record = try? await store.daemon(), record.reconcileCount > before { return record }
+            do {
+                if let record = try await store.daemon(), record.reconcileCount > before { return record }
+                lastError = nil
+            } catch {
+                lastError = error
+            }
+            // Cancelled (Ctrl-C): the loop ends at the deadline check or the next read.
             try? await Task.sleep(for: .milliseconds(50))
+            if Task.isCancelled { break }
         }
-        throw DaemonError(.timeout, "the daemon (pid \(pid)) did not finish a pass within \(timeout)")
+        throw DaemonError(.timeout, "the daemon (pid \(pid)) did not finish a pass within \(timeout)\(lastError.map { "; the store could not be read: \($0.message)" } ?? "")")
     }
 }

@@ -19,19 +19,33 @@ public final class DaemonLock: Sendable {
     /// Takes the lock, or throws `DaemonError(.locked)` naming the process that holds it.
     public init(stateDirectory: String) throws(DaemonError) {
         path = "\(stateDirectory)/\(Self.fileName)"
-        try? FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        var folderError: String?
+        do {
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        } catch {
+            // Said below if the lock then cannot be opened: that is what matters.
+            folderError = error.localizedDescription
+        }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw DaemonError(.io, "cannot open the lock file \(path): \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            throw DaemonError(.io, "cannot open the lock file \(path): \(reason)\(folderError.map { " (creating \(stateDirectory): \($0))" } ?? "")")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.readPid(fd)
             close(fd)
             throw DaemonError(.locked, "another baton serve (pid \(holder.map(String.init) ?? "unknown")) holds the state directory \(stateDirectory); stop it first, or give this one another --state")
         }
-        ftruncate(fd, 0)
+        // The pid inside is for messages and `DaemonControl` only (the lock is the flock), but
+        // a daemon whose pid cannot be written is one that `trigger` and `cancel` cannot
+        // reach: refused here rather than found out later.
         let text = "\(getpid())\n"
-        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+        let written = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+        guard ftruncate(fd, off_t(max(written, 0))) == 0, written == text.utf8.count else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw DaemonError(.io, "cannot write the pid into the lock file \(path): \(reason)")
+        }
         descriptor = fd
     }
 

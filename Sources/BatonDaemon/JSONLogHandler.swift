@@ -28,9 +28,13 @@ public struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
             object[key] = Self.plain(value)
         }
+        // Only strings, arrays and dictionaries of them: serializing cannot fail. A log
+        // handler has nowhere to report its own failures, so the two `try?` here drop a line
+        // rather than stop the daemon: `FileHandle.write(_:)` traps when the write fails
+        // (standard error redirected to a file on a full disk), `write(contentsOf:)` throws.
         guard var line = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
         line.append(0x0A)
-        FileHandle.standardError.write(line)
+        try? FileHandle.standardError.write(contentsOf: line)
     }
 
     static func plain(_ value: Logger.MetadataValue) -> Any {

@@ -24,6 +24,10 @@ public actor RunSupervisor {
     let notifier: AlertNotifier
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Says once a minute, not at every retry, that the end of a run cannot be recorded.
+    let writeAlarm: ThrottledAlarm
+    /// How long `endFailed` waits between tries of a write the store refused.
+    let writeRetry: Duration
 
     private var active: [Int64: Active] = [:]
     /// Runs waiting for their pipeline's active run to end (catch-up under `forbid`).
@@ -32,13 +36,15 @@ public actor RunSupervisor {
     /// Runs ended per pipeline since its last pruning.
     private var endedSincePrune: [String: Int] = [:]
 
-    public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, writeRetry: Duration = .seconds(2)) {
         self.store = store
         self.executor = executor
         self.requests = requests
         self.notifier = notifier
         self.logger = logger
         self.now = now
+        self.writeAlarm = ThrottledAlarm(logger: logger)
+        self.writeRetry = writeRetry
     }
 
     // MARK: Slots
@@ -197,9 +203,16 @@ public actor RunSupervisor {
             logger.info("replacing the active run (concurrency: replace)", metadata: ["pipeline": "\(pipeline)", "run": "\(id)", "by": "\(run.id ?? 0)"])
             let reason = "\(RunExecutor.cancelPrefix): replaced by run \(run.id ?? 0) of the slot \(run.scheduledAt.map(RFC3339.utcString) ?? "")"
             let store = self.store
+            let logger = self.logger
             Task {
-                _ = try? await store.updateRun(id: id) { stored in
-                    if !stored.isFinished { stored.reason = reason }
+                do {
+                    _ = try await store.updateRun(id: id) { stored in
+                        if !stored.isFinished { stored.reason = reason }
+                    }
+                } catch {
+                    // The run is cancelled all the same; its reason then says "cancelled"
+                    // without naming the run that replaced it.
+                    logger.error("cannot record why the run is replaced", metadata: ["run": "\(id)", "pipeline": "\(pipeline)", "error": "\(error)"])
                 }
                 other.task.cancel()
             }
@@ -233,17 +246,59 @@ public actor RunSupervisor {
             let result = try await executor.execute(request, run: run)
             finished(result, context: context)
         } catch {
-            let message = (error as? DaemonError)?.message ?? (error as? EngineError)?.message ?? (error as? StoreError)?.message ?? "\(error)"
+            let message = (error as? DaemonError)?.message ?? (error as? EngineError)?.message
+                ?? (error as? StoreError).map { "the state store failed: \($0.message)" } ?? "\(error)"
             logger.error("run could not run", metadata: ["pipeline": "\(run.pipeline)", "run": "\(id)", "error": "\(message)"])
-            let ended = try? await store.updateRun(id: id) { stored in
-                guard !stored.isFinished else { return }
-                stored.state = .failed
-                stored.reason = message
-                stored.finishedAt = Date()
+            if let ended = await endFailed(id, pipeline: run.pipeline, reason: message) {
+                finished(RunResult(run: ended, tasks: []), context: context)
             }
-            if let ended { finished(RunResult(run: ended, tasks: []), context: context) }
         }
         await ended(id, pipeline: run.pipeline, model: context.model)
+    }
+
+    /// Records a run that could not go on as `failed` with `reason`, and its attempts still
+    /// `running` with it, in one transaction.
+    ///
+    /// Most often the executor gave up because the store refused a write (a full disk, a
+    /// read-only file system); then this write fails too at first. It is tried again every
+    /// `writeRetry` until the store takes it, so the run ends as soon as space allows rather
+    /// than staying `running` (and `trigger --wait` waiting) until the next start; the
+    /// condition is logged once a minute meanwhile. Only a stopping daemon gives up, after
+    /// its tasks are cancelled: the next start settles the run then (see `RunRecovery`).
+    private func endFailed(_ id: Int64, pipeline: String, reason: String) async -> RunRecord? {
+        while true {
+            do {
+                let open = try await store.attempts(ofRun: id).filter { $0.state == TaskState.running.rawValue }
+                let time = now()
+                let settled = open.map { attempt in
+                    var attempt = attempt
+                    attempt.state = TaskState.failed.rawValue
+                    attempt.reason = attempt.reason ?? reason
+                    attempt.finishedAt = time
+                    return attempt
+                }
+                let ended = try await store.updateRun(id: id, saving: settled) { stored in
+                    guard !stored.isFinished else { return }
+                    stored.state = .failed
+                    stored.reason = reason
+                    stored.finishedAt = time
+                }
+                writeAlarm.recovered("the store takes writes again; the run's end is recorded", metadata: ["run": "\(id)", "pipeline": "\(pipeline)"])
+                return ended
+            } catch {
+                writeAlarm.failed(
+                    "cannot record the end of a failed run; trying again until the store can be written (is the disk full?)",
+                    metadata: ["run": "\(id)", "pipeline": "\(pipeline)", "reason": "\(reason)", "error": "\(error.message)"])
+                if stopping, Task.isCancelled {
+                    logger.error("stopping with a run's end unrecorded; the next start settles it", metadata: ["run": "\(id)", "pipeline": "\(pipeline)"])
+                    return nil
+                }
+                // A sleep of its own: the run's task may be cancelled (`baton cancel`, the end
+                // of the grace period), and a cancelled sleep would not wait at all.
+                let pause = writeRetry
+                await Task.detached { try? await Task.sleep(for: pause) }.value
+            }
+        }
     }
 
     /// What an alert about one run needs to say and where a command alert runs.
@@ -278,12 +333,20 @@ public actor RunSupervisor {
             let event = context.event(.failure, state: run.state.rawValue, task: failing?.id, reason: failing?.reason ?? run.reason)
             let notifier = self.notifier
             let root = context.treeRoot ?? FileManager.default.currentDirectoryPath
+            let logger = self.logger
             // The log tail is read off the run's path, never while the run still writes it.
             notifier.detached {
                 var withLog = event
-                if let task = failing?.id, let attempts = try? await store.attempts(ofRun: runID),
-                   let last = attempts.filter({ $0.taskID == task }).max(by: { $0.attempt < $1.attempt }), let path = last.logPath {
-                    withLog.logTail = LogTail.lines(path, count: 20)
+                if let task = failing?.id {
+                    do {
+                        let attempts = try await store.attempts(ofRun: runID)
+                        if let last = attempts.filter({ $0.taskID == task }).max(by: { $0.attempt < $1.attempt }), let path = last.logPath {
+                            withLog.logTail = LogTail.lines(path, count: 20)
+                        }
+                    } catch {
+                        // The alert still goes, without the log's last lines.
+                        logger.warning("cannot read the failed task's attempts for the alert's log tail", metadata: ["run": "\(runID)", "error": "\(error)"])
+                    }
                 }
                 await notifier.send(withLog, to: alerts, workingDirectory: root)
             }
@@ -298,25 +361,49 @@ public actor RunSupervisor {
     }
 
     private func sendRetry(runID: Int64, task: String, failed: TaskResult) async {
-        guard active[runID] != nil, let run = try? await store.run(id: runID), let versionID = run.versionID,
-              let (version, pipeline) = try? await requests.pipeline(versionID: versionID), !AlertNotifier.matching(pipeline.alerts, .retry).isEmpty
-        else { return }
+        guard active[runID] != nil else { return }
+        let run: RunRecord?
+        do { run = try await store.run(id: runID) } catch {
+            logger.warning("cannot read the run for its retry alert; no alert sent", metadata: ["run": "\(runID)", "error": "\(error.message)"])
+            return
+        }
+        guard let run, let versionID = run.versionID else { return }
+        let version: PipelineVersion, pipeline: Pipeline
+        do { (version, pipeline) = try await requests.pipeline(versionID: versionID) } catch {
+            logger.warning("cannot read the run's version for its retry alert; no alert sent", metadata: ["run": "\(runID)", "error": "\(error.message)"])
+            return
+        }
+        guard !AlertNotifier.matching(pipeline.alerts, .retry).isEmpty else { return }
         var context = AlertContext(pipeline: run.pipeline, runID: runID, scheduledAt: run.scheduledAt, version: version, alerts: pipeline.alerts)
-        context.treeRoot = try? await requests.request(versionID: versionID, parameters: run.parameters, scheduledAt: run.scheduledAt, trigger: run.trigger).treeRoot
+        do {
+            context.treeRoot = try await requests.request(versionID: versionID, parameters: run.parameters, scheduledAt: run.scheduledAt, trigger: run.trigger).treeRoot
+        } catch {
+            // A command alert then runs in the daemon's working directory.
+            logger.warning("cannot export the run's tree for its retry alert", metadata: ["run": "\(runID)", "error": "\(error.message)"])
+        }
         send(context.event(.retry, state: "running", task: task, reason: "attempt \(failed.attempts) \(failed.state.rawValue)\(failed.reason.map { ": \($0)" } ?? "")"), alerts: pipeline.alerts, context: context)
     }
 
     private func sendMissed(_ pipeline: ScheduledPipeline, slot: Date, runID: Int64?, reason: String) {
         let requests = self.requests
         let notifier = self.notifier
+        let logger = self.logger
         notifier.detached {
-            guard let (version, model) = try? await requests.pipeline(versionID: pipeline.versionID),
-                  !AlertNotifier.matching(model.alerts, .missed).isEmpty else { return }
+            let version: PipelineVersion, model: Pipeline
+            do { (version, model) = try await requests.pipeline(versionID: pipeline.versionID) } catch {
+                logger.warning("cannot read the pipeline's version for its missed alert; no alert sent", metadata: ["pipeline": "\(pipeline.name)", "run": "\(runID.map(String.init) ?? "-")", "error": "\(error)"])
+                return
+            }
+            guard !AlertNotifier.matching(model.alerts, .missed).isEmpty else { return }
             let event = AlertEvent(
                 event: .missed, pipeline: pipeline.name, runID: runID, state: "missed", scheduledTime: slot, commit: version.commit.id,
                 author: "\(version.commit.author.name) <\(version.commit.author.email)>", reason: reason)
-            let root = (try? await requests.request(versionID: pipeline.versionID, parameters: [:], scheduledAt: slot, trigger: "schedule").treeRoot)
-                ?? FileManager.default.currentDirectoryPath
+            var root = FileManager.default.currentDirectoryPath
+            do {
+                root = try await requests.request(versionID: pipeline.versionID, parameters: [:], scheduledAt: slot, trigger: "schedule").treeRoot
+            } catch {
+                logger.warning("cannot export the pipeline's tree for its missed alert; a command alert runs in the daemon's folder", metadata: ["pipeline": "\(pipeline.name)", "error": "\(error)"])
+            }
             await notifier.send(event, to: model.alerts, workingDirectory: root)
         }
     }
@@ -376,13 +463,26 @@ public actor RunSupervisor {
     /// Keeps the pipeline's newest `keepRuns` runs; older runs go with their logs and
     /// workspaces. Versions and audit events are never pruned.
     private func prune(_ pipeline: String, model: Pipeline) async {
-        guard let pruned = try? await store.pruneRuns(of: pipeline, keep: model.keepRuns), !pruned.isEmpty else { return }
+        let pruned: [RunRecord]
+        do { pruned = try await store.pruneRuns(of: pipeline, keep: model.keepRuns) } catch {
+            // Nothing is lost: the runs stay until the next pruning of the pipeline.
+            logger.error("cannot prune old runs", metadata: ["pipeline": "\(pipeline)", "keepRuns": "\(model.keepRuns)", "error": "\(error.message)"])
+            return
+        }
+        guard !pruned.isEmpty else { return }
         // Each attempt's files are named after the run, task and attempt: removed by name,
         // never by listing a folder that holds every run's files.
         let attempts = model.tasks.map { task in (task.id, (task.settings.inheriting(from: model.defaults).retries ?? 0) + 1) }
         for run in pruned {
             guard let id = run.id else { continue }
-            try? FileManager.default.removeItem(atPath: executor.runDirectory(id))
+            let workspace = executor.runDirectory(id)
+            do {
+                try FileManager.default.removeItem(atPath: workspace)
+            } catch let error as CocoaError where error.code == .fileNoSuchFile {
+                // Never created (a run that started no process task).
+            } catch {
+                logger.warning("cannot remove a pruned run's workspace", metadata: ["run": "\(id)", "path": "\(workspace)", "error": "\(error.localizedDescription)"])
+            }
             for (task, count) in attempts {
                 for attempt in 0...count {
                     let base = "\(executor.stateDirectory)/runs/\(id).\(task).\(attempt)"

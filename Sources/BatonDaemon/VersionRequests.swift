@@ -3,6 +3,7 @@ import BatonGit
 import BatonManifest
 import BatonStore
 import Foundation
+import Logging
 
 /// Turns a stored pipeline version into what the executor needs to run it: the parsed
 /// pipeline and its task specs, and the read-only tree of the version's commit, exported
@@ -19,14 +20,16 @@ public actor VersionRequests {
 
     let store: any StateStore
     let stateDirectory: String
+    let logger: Logger
     private var parsed: [Int64: Parsed] = [:]
     private var trees: [String: String] = [:]
     /// Parsed versions kept; older ones are parsed again when needed.
     private let parsedLimit = 4_096
 
-    public init(store: any StateStore, stateDirectory: String) {
+    public init(store: any StateStore, stateDirectory: String, logger: Logger = Logger(label: "baton")) {
         self.store = store
         self.stateDirectory = stateDirectory
+        self.logger = logger
     }
 
     /// The version, parsed.
@@ -57,7 +60,13 @@ public actor VersionRequests {
     /// Exports the tree of a commit ahead of its first run, so the first slot after a
     /// reconcile does not wait for it.
     public func prepareTree(commit: String) async {
-        _ = try? await treeRoot(commit: commit)
+        do {
+            _ = try await treeRoot(commit: commit)
+        } catch {
+            // Only an early start: the first run exports the tree again, and fails with this
+            // error if it still holds.
+            logger.warning("cannot export the tree ahead of its first run", metadata: ["commit": "\(commit.prefix(12))", "error": "\(error.message)"])
+        }
     }
 
     private func parsedVersion(_ id: Int64) async throws(DaemonError) -> Parsed {

@@ -126,11 +126,18 @@ extension RunExecutor {
                     timeout: settings.timeout.map { .milliseconds($0.milliseconds) }, redactions: revealed, user: taskUser)
                 let store = self.store
                 let attemptRecord = record
+                let untracked = UntrackedProcess()
                 let outcome = try await processes.run(spec) { pid, startTime in
                     var running = attemptRecord
                     running.pid = Int(pid)
                     running.processStartTime = startTime
-                    try? await store.updateAttempt(running)
+                    do {
+                        try await store.updateAttempt(running)
+                    } catch {
+                        // Nothing may run that recovery cannot find: stopped at once.
+                        untracked.set("\(error)")
+                        kill(-pid, SIGKILL)
+                    }
                 }
                 // The task is over: its outputs file is Baton's again before it is read.
                 try taskUser?.reclaim(outputPath)
@@ -143,7 +150,13 @@ extension RunExecutor {
                 // secret. A downstream task that needs one names it in its own `env`.
                 let redactor = Redactor(secrets: revealed)
                 try TaskOutputs.redactFile(at: outputPath, with: redactor)
-                if outcome.cancelled {
+                if let error = untracked.message {
+                    result.state = .failed
+                    result.reason = "the process's pid could not be recorded, so it was stopped (nothing runs untracked): \(error)"
+                } else if let error = outcome.logError {
+                    result.state = .failed
+                    result.reason = error
+                } else if outcome.cancelled {
                     result.state = .cancelled
                     result.reason = "cancelled"
                 } else if outcome.timedOut {

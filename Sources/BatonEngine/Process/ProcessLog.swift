@@ -33,6 +33,9 @@ final class ProcessLog {
     private var output: [UInt8] = []
     private var clock = TimestampFormatter()
     private var writeFailed = false
+    /// Why the log stopped being written (`strerror` of the failed open or write), if it did:
+    /// the attempt then fails with it (see `ProcessOutcome.logError`).
+    private(set) var writeError: String?
     private(set) var bytesWritten = 0
     private(set) var truncated = false
 
@@ -151,9 +154,10 @@ final class ProcessLog {
             // its data, and with a task user no task may read another's.
             fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
             // Checked writable before the process started; failing now (no inodes left) is
-            // like a full disk: the task goes on, the log is best effort.
+            // like a full disk: the task goes on, and its attempt fails with the reason.
             guard fd >= 0 else {
                 writeFailed = true
+                writeError = "cannot create the log \(path): \(String(cString: strerror(errno)))"
                 return
             }
         }
@@ -163,9 +167,11 @@ final class ProcessLog {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    // A full disk must not stop or fail the task; the log is best effort
-                    // from here on and `bytesWritten` says how much of it exists.
+                    // A full disk does not stop the task (its output is still read, so it never
+                    // blocks on a full pipe); the attempt fails with this reason when it ends,
+                    // and `bytesWritten` says how much of the log exists.
                     writeFailed = true
+                    writeError = "the log \(path) could not be written after \(bytesWritten) bytes: \(String(cString: strerror(errno)))"
                     return
                 }
                 offset += n

@@ -22,13 +22,16 @@ public struct ProcessOutcome: Sendable, Hashable {
     public var logBytes: Int
     /// Output went past `logLimit` and the rest was discarded.
     public var logTruncated: Bool
+    /// Why the log could not be written (a full disk), if it could not: output was lost, so
+    /// the attempt fails with this reason whatever the exit status.
+    public var logError: String?
 
     public var succeeded: Bool { exitCode == 0 && !timedOut && !cancelled }
 
     public init(
         exitCode: Int32?, signal: Int32?, timedOut: Bool, cancelled: Bool,
         startedAt: Date, endedAt: Date, pid: Int32, processStartTime: Int64?,
-        logBytes: Int, logTruncated: Bool
+        logBytes: Int, logTruncated: Bool, logError: String? = nil
     ) {
         self.exitCode = exitCode
         self.signal = signal
@@ -40,5 +43,6 @@ public struct ProcessOutcome: Sendable, Hashable {
         self.processStartTime = processStartTime
         self.logBytes = logBytes
         self.logTruncated = logTruncated
+        self.logError = logError
     }
 }

@@ -278,7 +278,8 @@ final class ProcessWatch: @unchecked Sendable {
             pid: child.pid,
             processStartTime: processStartTime,
             logBytes: log.bytesWritten,
-            logTruncated: log.truncated
+            logTruncated: log.truncated,
+            logError: log.writeError
         )
     }
 
