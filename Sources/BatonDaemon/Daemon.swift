@@ -101,7 +101,11 @@ public final class Daemon: Service {
             ])
         }
         notifier.taskUser = configuration.taskUser
-        try? FileManager.default.createDirectory(atPath: "\(state)/alerts", withIntermediateDirectories: true)
+        do {
+            try FileManager.default.createDirectory(atPath: "\(state)/alerts", withIntermediateDirectories: true)
+        } catch {
+            logger.warning("cannot create the folder for command alerts' output; those alerts will fail", metadata: ["error": "\(error.localizedDescription)"])
+        }
         let supervisor = RunSupervisor(store: store, executor: executor, requests: requests, notifier: notifier, logger: logger)
         relay.supervisor = supervisor
         let scheduler = Scheduler(store: store, requests: requests, supervisor: supervisor, logger: logger)
