@@ -56,9 +56,9 @@ public struct ManifestCatalog: Sendable {
 
     /// The summary counting `extraWarnings` more warnings: those a caller found outside the
     /// files (an empty folder, a missing manifests path).
-    public func summary(extraWarnings: Int) -> String {
+    public func summary(extraWarnings: Int, extraErrors: Int = 0) -> String {
         func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-        return [count(files.count, "file"), count(pipelineCount, "pipeline"), count(errorCount, "error"),
+        return [count(files.count, "file"), count(pipelineCount, "pipeline"), count(errorCount + extraErrors, "error"),
                 count(warningCount + extraWarnings, "warning")]
             .joined(separator: ", ")
     }

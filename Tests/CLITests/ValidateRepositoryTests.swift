@@ -1,3 +1,4 @@
+import BatonTestSupport
 import Foundation
 import Testing
 
@@ -77,5 +78,29 @@ import Testing
         let result = try BatonBinary.run(["validate", "manifests", "--repo", "/nowhere"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("either PATHs or --repo"))
+    }
+}
+
+/// `validate --repo` judges the whole commit as the reconciler does, not only its manifests.
+@Suite struct ValidateRepositoryTreeTests {
+    @Test func aBranchWithAnEntryThatCannotBeExportedFails() throws {
+        let scenario = try ReconcilerScenario()
+        try scenario.repo.write("manifests/ok.json", scenario.pipeline("ok", cron: "0 2 * * *"))
+        try scenario.repo.commit("Add ok")
+        let clean = try BatonBinary.run(["validate", "--repo", scenario.repo.path, "--ref", "main", "--state", scenario.state, "--json"])
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+
+        let manifests = try scenario.repo.revParse("HEAD:manifests")
+        let blob = try RawTree.blob("#!/bin/sh\n", in: scenario.repo)
+        let tree = try RawTree.tree([.blob("../../../../x", blob), .tree("manifests", manifests)], in: scenario.repo)
+        try RawTree.commit(tree, in: scenario.repo)
+        let hostile = try BatonBinary.run(["validate", "--repo", scenario.repo.path, "--ref", "main", "--state", scenario.state])
+        #expect(hostile.status == 1, "\(hostile.stdout)\(hostile.stderr)")
+        #expect(hostile.stdout.contains("[unsafe-path]"), "\(hostile.stdout)")
+        #expect(hostile.stdout.contains("1 error"), "\(hostile.stdout)")
+        let json = try BatonBinary.run(["validate", "--repo", scenario.repo.path, "--ref", "main", "--state", scenario.state, "--json"])
+        #expect(try scenario.jsonObject(json)["valid"] as? Bool == false)
+        // And the reconciler agrees.
+        #expect(try scenario.withSource("reconcile", "--once").status == 1)
     }
 }

@@ -29,10 +29,10 @@ public struct RunRequest: Sendable {
     /// recorded. Tasks that finished keep their results; a task whose last attempt was
     /// interrupted gets its next attempt if its retries allow, and otherwise stays failed.
     public var continuing: [TaskAttemptRecord] = []
-
     /// For `baton run FILE`: the manifest file's absolute path, recorded on the run so that
     /// `baton retry` can find the file again.
     public var manifestPath: String?
+
     public init(pipeline: Pipeline, versionID: Int64?, commit: String, treeRoot: String, taskSpecs: [String: String] = [:], parameters: [String: String] = [:], scheduledAt: Date? = nil, trigger: String = "manual", resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil) {
         self.pipeline = pipeline
         self.versionID = versionID

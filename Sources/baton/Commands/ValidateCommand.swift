@@ -61,7 +61,7 @@ struct ValidateCommand: ParsableCommand {
             report = validateFiles(paths.isEmpty ? ["manifests"] : paths)
         }
         if json { print(report.json(), terminator: "") } else { Output.text(report.text(), terminator: "") }
-        if !report.catalog.isValid { throw ExitCode(1) }
+        if !report.isValid { throw ExitCode(1) }
     }
 
     func validateFiles(_ paths: [String]) -> ValidationReport {
@@ -80,8 +80,11 @@ struct ValidateCommand: ParsableCommand {
         do {
             let source = GitSource(url: url, ref: try GitSource.Ref(parsing: ref), manifestsPath: path)
             let fetched = try GitMirror(stateDirectory: stateDirectory).sync(source, credentials: .fromEnvironment())
-            let snapshot = try GitRepository(path: fetched.mirrorPath).manifests(at: fetched.commit, under: path)
-            var extra: [Diagnostic] = []
+            let repository = try GitRepository(path: fetched.mirrorPath)
+            let snapshot = try repository.manifests(at: fetched.commit, under: path)
+            // The whole tree, as the reconciler judges it: a name or link that cannot be
+            // exported safely, or a path too long, rejects the commit there, so it fails here.
+            var extra = try repository.exportProblems(at: fetched.commit, prefixBytes: TreeStore(stateDirectory: stateDirectory).exportPrefixBytes)
             if !snapshot.manifestsPathExists {
                 extra.append(Diagnostic(
                     file: path, line: 1, column: 1, pointer: "", severity: .warning, code: .noManifests,
@@ -105,10 +108,14 @@ struct ValidationReport {
 
     var diagnostics: [Diagnostic] { catalog.diagnostics + extraDiagnostics }
 
+    /// Whether the reconciler would apply it: the manifests, and what else the commit holds.
+    var isValid: Bool { catalog.isValid && !extraDiagnostics.contains { $0.severity == .error } }
+
     func text() -> String {
         var out = ""
         for diagnostic in diagnostics { out += diagnostic.formatted + "\n" }
-        var summary = catalog.summary(extraWarnings: extraDiagnostics.count)
+        let extraErrors = extraDiagnostics.filter { $0.severity == .error }.count
+        var summary = catalog.summary(extraWarnings: extraDiagnostics.count - extraErrors, extraErrors: extraErrors)
         if let commit { summary += " at \(commit.prefix(12))" }
         return out + summary + "\n"
     }
@@ -130,7 +137,7 @@ struct ValidationReport {
             ])
         }
         var fields: [(String, JSONValue)] = [
-            ("valid", JSONValue(.bool(catalog.isValid), offset: 0)), ("files", int(catalog.files.count)),
+            ("valid", JSONValue(.bool(isValid), offset: 0)), ("files", int(catalog.files.count)),
             ("pipelines", int(catalog.pipelineCount)), ("diagnostics", JSONValue(.array(items), offset: 0)),
         ]
         if let commit { fields.append(("commit", string(commit))) }
