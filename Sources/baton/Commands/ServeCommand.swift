@@ -98,6 +98,11 @@ struct ServeCommand: AsyncParsableCommand {
             Output.error("error: \(error.message)")
             throw ExitCode(error.exitCode)
         }
+        // Every pass would fail with it anyway: a daemon that cannot fetch should not start.
+        do { try LibGit2Version.requireStreamLayout(url: resolved.source.redactedURL) } catch {
+            logger.error("\(error.message)")
+            throw ExitCode(1)
+        }
         let user = try parsedTaskUser()
         do { try StateDirectoryAccess.prepare(options.stateDirectory, taskUser: user) } catch {
             logger.error("\(error.message)")
