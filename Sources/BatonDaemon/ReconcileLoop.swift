@@ -33,6 +33,9 @@ actor ReconcileLoop {
     let integrity: StoreIntegrity?
     let wakeup = Wakeup()
     var record: DaemonRecord
+    /// A status row that cannot be written (a full disk) is said once a minute, not at every
+    /// pass.
+    private lazy var saveAlarm = ThrottledAlarm(logger: logger)
 
     init(reconciler: Reconciler, mirror: GitMirror, credentials: GitCredentials, store: any StateStore, interval: TimeInterval,
          record: DaemonRecord, logger: Logger, describe: @escaping @Sendable (ReconcileReport) -> (text: String, json: String),
@@ -77,8 +80,9 @@ actor ReconcileLoop {
     private func save() async {
         do {
             try await store.saveDaemon(record)
+            saveAlarm.recovered("the daemon's status row is recorded again")
         } catch {
-            logger.error("cannot record the reconcile pass in the daemon's status row", metadata: ["error": "\(error.message)"])
+            saveAlarm.failed("cannot record the reconcile pass in the daemon's status row", metadata: ["error": "\(error.message)"])
         }
     }
 

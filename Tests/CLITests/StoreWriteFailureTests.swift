@@ -73,10 +73,12 @@ import Testing
             try serve.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM task_attempt WHERE state = 'running' AND pid IS NOT NULL") } == 1
         }
 
-        // From here on every write of a run or an attempt fails, like on a full disk.
+        // From here on every write of a run, an attempt or the daemon's status row fails,
+        // like on a full disk.
+        let tables = ["run", "task_attempt", "daemon"]
         let queue = try database(scenario.state)
         try queue.write { db in
-            for table in ["run", "task_attempt"] {
+            for table in tables {
                 for event in ["INSERT", "UPDATE"] {
                     try db.execute(sql: "CREATE TRIGGER refuse_\(event)_\(table) BEFORE \(event) ON \(table) BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
                 }
@@ -90,11 +92,13 @@ import Testing
         let firstReport = Date()
         while Date().timeIntervalSince(firstReport) < 5 { usleep(100_000) }
         #expect(serve.logLines().filter { $0.message.hasPrefix("cannot record the end of a failed run") }.count == 1, "\(serve.logText.suffix(3000))")
+        // The status row, written after every pass (each second here), likewise.
+        #expect(serve.logLines().filter { $0.message.hasPrefix("cannot record the reconcile pass") }.count == 1, "\(serve.logText.suffix(3000))")
         #expect(try serve.runs("gated").first?.state == "running")
         #expect(follower.isRunning, "trigger --wait returned while the run was still running")
 
         try queue.write { db in
-            for table in ["run", "task_attempt"] {
+            for table in tables {
                 for event in ["INSERT", "UPDATE"] { try db.execute(sql: "DROP TRIGGER refuse_\(event)_\(table)") }
             }
         }
@@ -107,6 +111,7 @@ import Testing
         #expect(attempts == ["failed"], "an attempt left running: \(attempts)")
         let recovered = serve.logLines().first { $0.message.hasPrefix("the store takes writes again") }
         #expect(Int(recovered?.fields["failures"] as? String ?? "") ?? 0 >= 2, "\(serve.logText.suffix(2000))")
+        try serve.waitFor("the status row to be written again") { serve.logLines().contains { $0.message == "the daemon's status row is recorded again" } }
 
         try serve.waitFor("trigger --wait to return", timeout: 10) { !follower.isRunning }
         follower.waitUntilExit()
