@@ -29,7 +29,8 @@ import Testing
         #expect(onTime.count >= 3)
         for run in onTime {
             let late = try #require(ServeTests.date(run.createdAt)).timeIntervalSince(try #require(run.scheduledAt.flatMap(ServeTests.date)))
-            #expect(late < 0.9, "the slot \(run.scheduledAt ?? "") was decided \(late) s late")
+            // On time: decided before the next slot is due.
+            #expect(late < 1, "the slot \(run.scheduledAt ?? "") was decided \(late) s late")
         }
 
         // Another process holds the store's write lock for four and a half seconds: the runs'
