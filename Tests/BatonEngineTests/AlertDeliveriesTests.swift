@@ -23,11 +23,12 @@ import Testing
         }
         #expect(deliveries.count == 3)
         let started = ContinuousClock.now
-        let cut = await deliveries.drain(upTo: .seconds(20))
+        let cut = await deliveries.drain(upTo: .seconds(60))
         #expect(cut == 0)
         #expect(flags.all.count == 3)
         #expect(deliveries.count == 0)
-        #expect(ContinuousClock.now - started < .seconds(5), "drain waited for its limit, not for the deliveries")
+        // Generous: the tests beside this one can keep the process's threads busy for seconds.
+        #expect(ContinuousClock.now - started < .seconds(30), "drain waited for its limit, not for the deliveries")
         // Nothing in flight: at once.
         #expect(await deliveries.drain(upTo: .seconds(20)) == 0)
     }
@@ -48,6 +49,6 @@ import Testing
         let cut = await deliveries.drain(upTo: .milliseconds(300))
         #expect(cut == 1)
         #expect(Set(flags.all) == ["quick", "cancelled"])
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(30), "drain waited for the 60 s delivery")
     }
 }
