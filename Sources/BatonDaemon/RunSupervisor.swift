@@ -495,6 +495,9 @@ public actor RunSupervisor {
 }
 
 /// The last lines of a log file, read from its end.
+///
+/// For an alert's `logTail` only, hence best effort (the `try?` below): a log that is gone
+/// or unreadable gives fewer lines, and the alert still goes.
 enum LogTail {
     static func lines(_ path: String, count: Int) -> [String] {
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }

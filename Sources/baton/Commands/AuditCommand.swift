@@ -28,7 +28,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     @OptionGroup var options: StateOptions
 
-    @Option(name: .long, help: ArgumentHelp("Only changes at or after this RFC 3339 instant, or this long ago (24h, 7d).", valueName: "time"))
+    @Option(name: .long, help: ArgumentHelp("Only changes at or after this RFC 3339 instant, or this long ago (24h, 7d; at most 36500d).", valueName: "time"))
     var since: String?
 
     @Option(name: .long, help: ArgumentHelp("Only changes to this pipeline.", valueName: "name"))
