@@ -286,6 +286,12 @@ public actor RunSupervisor {
                 writeAlarm.recovered("the store takes writes again; the run's end is recorded", metadata: ["run": "\(id)", "pipeline": "\(pipeline)"])
                 return ended
             } catch {
+                // Only the database's own failures pass with time (space freed, a lock
+                // released); a run that is gone or a row that cannot be read do not.
+                guard error.code == .database else {
+                    logger.error("cannot record the end of a failed run", metadata: ["run": "\(id)", "pipeline": "\(pipeline)", "reason": "\(reason)", "error": "\(error)"])
+                    return nil
+                }
                 writeAlarm.failed(
                     "cannot record the end of a failed run; trying again until the store can be written (is the disk full?)",
                     metadata: ["run": "\(id)", "pipeline": "\(pipeline)", "reason": "\(reason)", "error": "\(error.message)"])
