@@ -93,7 +93,7 @@ public final class Daemon: Service {
         let executor = RunExecutor(
             store: store, stateDirectory: state, workers: configuration.workers, taskUser: configuration.taskUser,
             progress: { event in relay.forward(event) })
-        let requests = VersionRequests(store: store, stateDirectory: state)
+        let requests = VersionRequests(store: store, stateDirectory: state, logger: logger)
         let alertLogger = logger
         var notifier = AlertNotifier(logDirectory: "\(state)/alerts", retryDelay: configuration.alertRetryDelay) { failure in
             alertLogger.warning("alert not delivered", metadata: [

@@ -151,7 +151,7 @@ import Testing
     }
 
     @Test func aFixedFileIsRetriedFromTheFailedTaskKeepingOutputs() throws {
-        let (scenario, file, runID) = try failingFileRun()
+        let (scenario, _, runID) = try failingFileRun()
         try scenario.repo.write("manifests/etl.json", manifest(load: "test \\\"$BATON_UPSTREAM_EXTRACT_rows\\\" = 7"))
         // From another directory: the run recorded the file's absolute path.
         let retried = try BatonBinary.run(["retry", String(runID), "--json", "--state", scenario.state], in: URL(fileURLWithPath: "/"))

@@ -16,7 +16,7 @@ import Testing
         #expect(applied.status == 0, "\(applied.stderr)")
 
         // The daemon follows a remote that never answers: its first pass hangs in the fetch.
-        let listener = try SilentGitListener()
+        let listener = try SilentListener()
         let serve = try ServeProcess(scenario).start(["--repo", "git://127.0.0.1:\(listener.port)/pipelines.git"], interval: "1h", waitForStart: false)
         try serve.waitFor("the daemon to start") {
             serve.logLines().contains { $0.message == "baton serve started" && "\($0.fields["source"] ?? "")".contains("127.0.0.1") }
@@ -68,28 +68,4 @@ import Testing
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.date(from: text)
     }
-}
-
-/// A loopback socket that listens but never accepts or answers: connections complete in the
-/// kernel's backlog and then hear nothing, the way a hung Git server behaves.
-final class SilentGitListener {
-    let port: UInt16
-    private let fd: Int32
-
-    init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EMFILE) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0, listen(fd, 16) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        self.fd = fd
-        port = UInt16(bigEndian: address.sin_port)
-    }
-
-    deinit { close(fd) }
 }

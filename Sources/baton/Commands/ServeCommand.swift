@@ -32,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
             it was down follow each pipeline's `missed` policy.
 
             Exit status: 0 after a clean stop, 1 when another daemon holds the state \
-            directory or the store cannot be opened, 2 for a usage error.
+            directory, the store cannot be opened, or it was deleted, replaced or damaged \
+            while the daemon ran, 2 for a usage error.
             """)
 
     @OptionGroup var options: SourceOptions

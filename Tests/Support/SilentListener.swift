@@ -1,16 +1,16 @@
-import BatonTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A loopback socket that listens but never accepts or answers: connections complete in the
-/// kernel's backlog and then hear nothing, the way a hung server behaves.
-final class SilentListener {
-    let port: UInt16
+/// kernel's backlog and then hear nothing, the way a hung server behaves. Shared by the Git layer's deadline tests and the daemon's
+/// hanging-fetch test.
+public final class SilentListener {
+    public let port: UInt16
     private let fd: Int32
 
-    init() throws {
+    public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         var address = sockaddr_in()
