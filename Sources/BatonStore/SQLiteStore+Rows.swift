@@ -30,7 +30,8 @@ extension Row {
     /// An optional date, clamped into the years 0001–9999; a value that is not a date is a
     /// `StoreError`, never a trap and never silently nil.
     func value(_ column: String, of table: String) throws(StoreError) -> Date? {
-        guard let stored = stored(column), !stored.isNull else { return nil }
+        // One lookup, and a DatabaseValue never fails to convert: nil when there is no such column.
+        guard let stored = self[column] as DatabaseValue?, !stored.isNull else { return nil }
         guard let date = DatabaseDate.date(stored) else {
             throw StoreError(.unreadable, "the \(table) row's \(column) holds \(shown(column)), which is not a date (yyyy-MM-dd HH:mm:ss.SSS, UTC); correct or clear it with sqlite3")
         }
