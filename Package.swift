@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(
             name: "BatonManifestTests",
             dependencies: [
-                "BatonManifest",
+                "BatonManifest", "BatonTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             exclude: ["Fixtures"]

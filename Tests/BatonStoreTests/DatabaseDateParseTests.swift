@@ -1,4 +1,5 @@
 import Foundation
+import BatonTestSupport
 import GRDB
 import Testing
 @testable import BatonStore
@@ -9,7 +10,7 @@ import Testing
     @Test func agreesWithGRDBOnTheWholeRange() {
         let seed = UInt64(ProcessInfo.processInfo.environment["BATON_TEST_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
         print("DatabaseDateParseTests seed: \(seed) (set BATON_TEST_SEED to repeat)")
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let edges: [TimeInterval] = [0, -0.001, 0.999, 951_782_400 /* 2000-02-29 */, -2_203_891_200 /* 1900-03-01 */,
                                      DatabaseDate.earliest.timeIntervalSince1970, DatabaseDate.latest.timeIntervalSince1970]
         let random = (0..<5_000).map { _ in
@@ -38,18 +39,5 @@ import Testing
         }
         // And the column reader still takes them through GRDB.
         #expect(DatabaseDate.date("2026-12-05".databaseValue) == Date(timeIntervalSince1970: 1_796_428_800))
-    }
-}
-
-/// A small seeded generator, so a failing case can be repeated.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
