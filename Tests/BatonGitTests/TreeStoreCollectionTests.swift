@@ -20,6 +20,16 @@ import Testing
         return (fixture, store, old, live, repository, fixture.id(first))
     }
 
+    @Test func garbageCollectionKeepsOnlyLiveTrees() throws {
+        let (fixture, store, old, live, _, _) = try twoTrees()
+        let removed = try store.collectGarbage(keeping: [live.treeID])
+        #expect(removed == [old.treeID])
+        #expect(!FileManager.default.fileExists(atPath: old.path))
+        #expect(FileManager.default.fileExists(atPath: live.path + "/run.sh"))
+        #expect(try store.collectGarbage(keeping: [live.treeID]).isEmpty)
+        #expect(try TreeStore(stateDirectory: fixture.temp.sub("nothing-yet")).collectGarbage(keeping: []).isEmpty)
+    }
+
     /// Sets a folder's modification time `seconds` back.
     func age(_ path: String, by seconds: Int) {
         var times = [timeval(tv_sec: time(nil) - seconds, tv_usec: 0), timeval(tv_sec: time(nil) - seconds, tv_usec: 0)]

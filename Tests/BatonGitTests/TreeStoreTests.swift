@@ -107,26 +107,6 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.root).isEmpty)
     }
 
-    @Test func garbageCollectionKeepsOnlyLiveTrees() throws {
-        let fixture = try MirroredFixture()
-        try fixture.remote.write("run.sh", "echo 1\n", executable: true)
-        try fixture.remote.write("lib/x.txt", "x\n")
-        let first = try fixture.remote.commit("one")
-        try fixture.remote.write("run.sh", "echo 2\n", executable: true)
-        let second = try fixture.remote.commit("two")
-        let (repository, _) = try fixture.sync()
-        let store = TreeStore(stateDirectory: fixture.temp.sub("state"))
-        let old = try store.export(commit: fixture.id(first), from: repository)
-        let live = try store.export(commit: fixture.id(second), from: repository)
-
-        let removed = try store.collectGarbage(keeping: [live.treeID])
-        #expect(removed == [old.treeID])
-        #expect(!FileManager.default.fileExists(atPath: old.path))
-        #expect(FileManager.default.fileExists(atPath: live.path + "/run.sh"))
-        #expect(try store.collectGarbage(keeping: [live.treeID]).isEmpty)
-        #expect(try TreeStore(stateDirectory: fixture.temp.sub("nothing-yet")).collectGarbage(keeping: []).isEmpty)
-    }
-
     // MARK: Hostile trees
 
     /// A raw tree entry (written with `git hash-object --literally`, as a hostile pusher
