@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // libgit2 (Debian `libgit2-dev`) through pkg-config; the Git engine of BatonGit.
@@ -62,6 +65,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
+        ),
+        // Every operation a person or a program asks of Baton (status, pipelines, runs, logs,
+        // trigger, cancel, retry, suspend, resume, reconcile now) with typed requests, results
+        // and errors; the CLI and the HTTP server are two faces of this one library.
+        .target(
+            name: "BatonOperations",
+            dependencies: ["BatonManifest", "BatonGit", "BatonStore", "BatonEngine", "BatonDaemon"]
+        ),
+        // The dashboard's HTML and SVG, rendered from plain values: no I/O, no server types.
+        .target(name: "BatonDashboard", dependencies: ["BatonManifest"]),
+        // `baton serve --http`: the API, the dashboard's routes, push webhooks, metrics and
+        // health, on Hummingbird 2.
+        .target(
+            name: "BatonServer",
+            dependencies: [
+                "BatonOperations", "BatonDashboard", "BatonDaemon", "BatonStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -73,6 +100,8 @@ let package = Package(
                 "BatonReconciler",
                 "BatonEngine",
                 "BatonDaemon",
+                "BatonOperations",
+                "BatonServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -124,6 +153,23 @@ let package = Package(
             dependencies: [
                 "BatonReconciler", "BatonStore", "BatonGit", "BatonManifest", "BatonTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "BatonOperationsTests",
+            dependencies: [
+                "BatonOperations", "BatonDaemon", "BatonStore", "BatonManifest", "BatonTestSupport", "BatonReconciler", "BatonGit", "BatonEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "BatonDashboardTests", dependencies: ["BatonDashboard", "BatonManifest"]),
+        .testTarget(
+            name: "BatonServerTests",
+            dependencies: [
+                "BatonServer", "BatonOperations", "BatonDaemon", "BatonStore", "BatonTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(

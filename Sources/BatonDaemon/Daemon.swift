@@ -3,6 +3,7 @@ import BatonGit
 import BatonManifest
 import BatonReconciler
 import BatonStore
+import CoreMetrics
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -24,12 +25,17 @@ public struct DaemonConfiguration: Sendable {
     public var alertRetryDelay: Duration
     /// Who tasks and command alerts run as (`--task-user`); nil for the daemon's own user.
     public var taskUser: TaskUser?
-    /// How a pass is written in the status row (the CLI's own formatting).
-    public var describe: @Sendable (ReconcileReport) -> (text: String, json: String)
+    /// Services that live inside the daemon (the HTTP server), started once recovery is done
+    /// and stopped first at a graceful stop (in-flight requests get up to 5 s), before the
+    /// loops end and running tasks drain. See `DaemonCompanion`.
+    public var companions: [DaemonCompanion] = []
+    /// Where the daemon's metrics go (a Prometheus registry's factory for `/metrics`); by
+    /// default nowhere. Injected, never the global `MetricsSystem`, so many daemons can share
+    /// a process (tests) without sharing counters.
+    public var metrics: any MetricsFactory = NOOPMetricsHandler.instance
 
     public init(stateDirectory: String, source: GitSource, credentials: GitCredentials, interval: TimeInterval = 60, workers: Int = 4,
-                grace: Duration = .seconds(30), alertRetryDelay: Duration = .seconds(1),
-                describe: @escaping @Sendable (ReconcileReport) -> (text: String, json: String)) {
+                grace: Duration = .seconds(30), alertRetryDelay: Duration = .seconds(1)) {
         self.stateDirectory = stateDirectory
         self.source = source
         self.credentials = credentials
@@ -37,7 +43,6 @@ public struct DaemonConfiguration: Sendable {
         self.workers = workers
         self.grace = grace
         self.alertRetryDelay = alertRetryDelay
-        self.describe = describe
     }
 }
 
@@ -89,24 +94,31 @@ public final class Daemon: Service {
         }
         try await store.saveDaemon(record)
 
+        let metrics = DaemonMetrics(factory: configuration.metrics)
         let relay = ProgressRelay()
         let executor = RunExecutor(
             store: store, stateDirectory: state, workers: configuration.workers, taskUser: configuration.taskUser,
-            progress: { event in relay.forward(event) })
+            progress: { event in
+                relay.forward(event)
+                metrics.observe(event)
+            },
+            queueDepth: { metrics.queueDepth($0) })
         let requests = VersionRequests(store: store, stateDirectory: state, logger: logger)
         let alertLogger = logger
         var notifier = AlertNotifier(logDirectory: "\(state)/alerts", retryDelay: configuration.alertRetryDelay) { failure in
+            metrics.alert(delivered: false)
             alertLogger.warning("alert not delivered", metadata: [
                 "pipeline": "\(failure.event.pipeline)", "event": "\(failure.event.event.rawValue)", "target": "\(failure.target)", "error": "\(failure.message)",
             ])
         }
         notifier.taskUser = configuration.taskUser
+        notifier.delivered = { _ in metrics.alert(delivered: true) }
         do {
             try FileManager.default.createDirectory(atPath: "\(state)/alerts", withIntermediateDirectories: true)
         } catch {
             logger.warning("cannot create the folder for command alerts' output; those alerts will fail", metadata: ["error": "\(error.localizedDescription)"])
         }
-        let supervisor = RunSupervisor(store: store, executor: executor, requests: requests, notifier: notifier, logger: logger)
+        let supervisor = RunSupervisor(store: store, executor: executor, requests: requests, notifier: notifier, logger: logger, metrics: metrics)
         relay.supervisor = supervisor
         let scheduler = Scheduler(store: store, requests: requests, supervisor: supervisor, logger: logger)
 
@@ -122,9 +134,11 @@ public final class Daemon: Service {
         await trees.collect()
 
         let reconciler = Reconciler(store: store, source: configuration.source)
+        let progress = ReconcileProgress(interval: configuration.interval)
         let loop = ReconcileLoop(
             reconciler: reconciler, mirror: GitMirror(stateDirectory: state), credentials: configuration.credentials, store: store,
-            interval: configuration.interval, record: record, logger: logger, describe: configuration.describe, integrity: integrity,
+            interval: configuration.interval, record: record, logger: logger, integrity: integrity,
+            progress: progress, metrics: metrics,
             applied: {
                 do throws(StoreError) {
                     try await scheduler.reload()
@@ -140,32 +154,67 @@ public final class Daemon: Service {
             "interval": "\(configuration.interval)s", "workers": "\(configuration.workers)",
         ])
 
+        let handle = DaemonHandle(
+            store: store, stateDirectory: state, source: configuration.source, interval: configuration.interval, metrics: metrics,
+            logger: logger, progress: progress, poke: { loop.now() },
+            mailbox: { await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, logger: self.logger) })
+
         let stop = Wakeup()
         let lost = LostStore()
+        let companionFailure = CompanionFailure()
+        var companionServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        for companion in configuration.companions {
+            do { companionServices.append(.init(service: try await companion(handle))) } catch {
+                companionFailure.error = "\(error)"
+                stop.poke()
+            }
+        }
+        // A group of their own, stopped gracefully before the loops are cancelled: a server
+        // finishes the requests it is answering (for at most 5 s) rather than dropping them.
+        var companionsSetup = ServiceGroupConfiguration(services: companionServices, logger: logger)
+        companionsSetup.maximumGracefulShutdownDuration = .seconds(5)
+        let companions = ServiceGroup(configuration: companionsSetup)
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await scheduler.run() }
-                group.addTask {
-                    guard let error = await loop.run() else { return }
-                    lost.error = error
-                    stop.poke()
-                }
-                group.addTask {
-                    for await signal in signals {
-                        switch signal {
-                        case .sighup:
-                            self.logger.info("SIGHUP: reconciling now")
-                            loop.now()
-                        default:
-                            await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, logger: self.logger)
+            await withTaskGroup(of: Void.self) { outer in
+                if !companionServices.isEmpty {
+                    outer.addTask {
+                        do {
+                            try await companions.run()
+                        } catch {
+                            companionFailure.error = "\(error)"
+                            stop.poke()
                         }
                     }
                 }
-                await stop.sleep(until: nil)
-                group.cancelAll()
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await scheduler.run() }
+                    group.addTask {
+                        guard let error = await loop.run() else { return }
+                        lost.error = error
+                        stop.poke()
+                    }
+                    group.addTask {
+                        for await signal in signals {
+                            switch signal {
+                            case .sighup:
+                                self.logger.info("SIGHUP: reconciling now")
+                                loop.now()
+                            default:
+                                await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, logger: self.logger)
+                            }
+                        }
+                    }
+                    await stop.sleep(until: nil)
+                    await companions.triggerGracefulShutdown()
+                    group.cancelAll()
+                }
             }
         } onGracefulShutdown: {
             stop.poke()
+        }
+        progress.close()
+        if let failure = companionFailure.error {
+            logger.critical("\(failure); stopping")
         }
 
         if let error = lost.error {
@@ -186,6 +235,9 @@ public final class Daemon: Service {
             try await store.saveDaemon(final)
         } catch {
             logger.error("cannot record the clean stop; the next start will take it for a crash", metadata: ["error": "\(error.message)"])
+        }
+        if let failure = companionFailure.error {
+            throw DaemonError(.companionFailed, failure)
         }
         logger.info("baton serve stopped")
     }
@@ -224,6 +276,15 @@ final class LostStore: Sendable {
     var error: StoreError? {
         get { value.withLock { $0 } }
         set { value.withLock { $0 = newValue } }
+    }
+}
+
+/// Why a companion (the HTTP server) stopped the daemon, from its task to the daemon's.
+final class CompanionFailure: Sendable {
+    private let value = Mutex<String?>(nil)
+    var error: String? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = $0 ?? newValue } }
     }
 }
 

@@ -20,6 +20,9 @@ public struct DaemonError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let io = Code(rawValue: "daemon-io")
         /// The store was deleted, replaced or damaged under the running daemon, which stopped.
         public static let storeLost = Code(rawValue: "daemon-store-lost")
+        /// A service living inside the daemon (the HTTP server) failed, e.g. its address was
+        /// in use; the daemon stopped with it.
+        public static let companionFailed = Code(rawValue: "daemon-companion-failed")
     }
 
     public var code: Code

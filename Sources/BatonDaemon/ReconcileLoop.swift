@@ -25,21 +25,26 @@ actor ReconcileLoop {
     let credentials: GitCredentials
     let store: any StateStore
     let interval: TimeInterval
-    let describe: @Sendable (ReconcileReport) -> (text: String, json: String)
     let logger: Logger
     /// Called after a pass applied a new revision, so the schedule follows.
     let applied: @Sendable () async -> Void
     /// Checked before each pass; nil checks nothing.
     let integrity: StoreIntegrity?
     let wakeup = Wakeup()
+    /// What in-process companions see of the passes (readiness, waiting for a pass).
+    let progress: ReconcileProgress
+    let metrics: DaemonMetrics
     var record: DaemonRecord
     /// A status row that cannot be written (a full disk) is said once a minute, not at every
     /// pass.
     private lazy var saveAlarm = ThrottledAlarm(logger: logger)
 
     init(reconciler: Reconciler, mirror: GitMirror, credentials: GitCredentials, store: any StateStore, interval: TimeInterval,
-         record: DaemonRecord, logger: Logger, describe: @escaping @Sendable (ReconcileReport) -> (text: String, json: String),
-         integrity: StoreIntegrity? = nil, applied: @escaping @Sendable () async -> Void) {
+         record: DaemonRecord, logger: Logger,
+         integrity: StoreIntegrity? = nil, progress: ReconcileProgress? = nil, metrics: DaemonMetrics = .none,
+         applied: @escaping @Sendable () async -> Void) {
+        self.progress = progress ?? ReconcileProgress(interval: interval)
+        self.metrics = metrics
         self.reconciler = reconciler
         self.mirror = mirror
         self.credentials = credentials
@@ -47,7 +52,6 @@ actor ReconcileLoop {
         self.interval = interval
         self.record = record
         self.logger = logger
-        self.describe = describe
         self.applied = applied
         self.integrity = integrity
     }
@@ -86,25 +90,41 @@ actor ReconcileLoop {
         }
     }
 
+    /// The commit live after a pass: the judged one unless it was rejected, then the one that
+    /// stays live (read from the store; nil, with a warning, when the store cannot say).
+    private func liveCommit(after report: ReconcileReport) async -> String? {
+        guard report.outcome == .rejected else { return report.commit.id }
+        do {
+            return try await store.source()?.lastAppliedCommit
+        } catch {
+            logger.warning("cannot read which commit stays live after a rejected commit", metadata: ["error": "\(error.message)"])
+            return nil
+        }
+    }
+
     /// Asks for a pass now (SIGHUP, `reconcile --now`).
     nonisolated func now() { wakeup.poke() }
 
     private func pass() async {
         let started = ContinuousClock.now
+        let index = progress.passStarted()
+        let result: ReconcilePassResult
         do {
             let report = try await reconciler.reconcile(mirror: mirror, credentials: credentials)
-            let rendered = describe(report)
+            result = .reconciled(report)
+            let pass = ReconcilePass(report, live: await liveCommit(after: report), finishedAt: Date(), duration: ContinuousClock.now - started)
             if record.sourceFailures > 0 {
                 logger.notice("the source answers again", metadata: ["after": "\(record.sourceFailures) failed passes"])
             }
             record.sourceFailures = 0
             record.sourceError = nil
-            record.lastReconcileSummary = rendered.text.split(separator: "\n").last.map(String.init) ?? rendered.text
-            record.lastReconcileJSON = rendered.json
+            record.lastReconcile = pass
             let level: Logger.Level = report.outcome == .rejected ? .error : (report.alreadyJudged ? .debug : .info)
-            logger.log(level: level, "\(record.lastReconcileSummary ?? "reconcile")", metadata: [
+            let counts = pass.counts
+            logger.log(level: level, "\(pass.logLine)", metadata: [
                 "commit": "\(report.commit.id.prefix(12))", "outcome": "\(report.outcome.rawValue)",
-                "durationMs": "\((ContinuousClock.now - started).components.seconds * 1000 + (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000)",
+                "created": "\(counts.created)", "updated": "\(counts.updated)", "retired": "\(counts.retired)", "revived": "\(counts.revived)",
+                "unchanged": "\(counts.unchanged)", "errors": "\(pass.errors)", "durationMs": "\(pass.durationMilliseconds ?? 0)",
             ])
             if report.outcome == .rejected, !report.alreadyJudged {
                 for diagnostic in report.diagnostics where diagnostic.severity == .error {
@@ -119,10 +139,10 @@ actor ReconcileLoop {
         } catch {
             // Stopping: a fetch abandoned mid-way says nothing about the source.
             if Task.isCancelled { return }
+            result = .failed(error)
             record.sourceFailures += 1
             record.sourceError = error.description
-            record.lastReconcileSummary = "reconcile failed: \(error.description)"
-            record.lastReconcileJSON = nil
+            record.lastReconcile = ReconcilePass(failure: error, live: record.lastReconcile?.live, finishedAt: Date(), duration: ContinuousClock.now - started)
             let wait = Self.delay(interval: interval, failures: record.sourceFailures, jitter: 0)
             logger.error("reconcile failed; what is live keeps running", metadata: [
                 "error": "\(error.description)", "failures": "\(record.sourceFailures)", "nextInSeconds": "\(Int(wait))",
@@ -131,6 +151,22 @@ actor ReconcileLoop {
         record.reconcileCount += 1
         record.lastReconcileAt = Date()
         await save()
+        observe(result, took: ContinuousClock.now - started)
+        // After the status row is saved: whoever waited for this pass reads the store next.
+        progress.passFinished(index, result, at: record.lastReconcileAt ?? Date())
+    }
+
+    /// Counts the pass in the daemon's metrics.
+    private func observe(_ result: ReconcilePassResult, took: Duration) {
+        switch result {
+        case .reconciled(let report):
+            // A commit judged before and applied then changes nothing now; a rejected one
+            // still means the branch points at a rejected commit, so it stays `rejected`.
+            let outcome = report.alreadyJudged && report.outcome == .applied ? "unchanged" : report.outcome.rawValue
+            metrics.reconcilePass(outcome: outcome, took: took, newlyRejected: report.outcome == .rejected && !report.alreadyJudged, fetchFailed: false)
+        case .failed(let error):
+            metrics.reconcilePass(outcome: "failed", took: took, newlyRejected: false, fetchFailed: error.stage == .fetch)
+        }
     }
 }
 

@@ -28,6 +28,7 @@ public actor RunSupervisor {
     let writeAlarm: ThrottledAlarm
     /// How long `endFailed` waits between tries of a write the store refused.
     let writeRetry: Duration
+    let metrics: DaemonMetrics
 
     private var active: [Int64: Active] = [:]
     /// Runs waiting for their pipeline's active run to end (catch-up under `forbid`).
@@ -36,7 +37,9 @@ public actor RunSupervisor {
     /// Runs ended per pipeline since its last pruning.
     private var endedSincePrune: [String: Int] = [:]
 
-    public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, writeRetry: Duration = .seconds(2)) {
+    public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, writeRetry: Duration = .seconds(2),
+                metrics: DaemonMetrics = .none) {
+        self.metrics = metrics
         self.store = store
         self.executor = executor
         self.requests = requests
@@ -117,6 +120,8 @@ public actor RunSupervisor {
         }
         for (run, created) in stored where created {
             guard let id = run.id else { continue }
+            // Recorded as ended at once: counted here, not when a run finishes.
+            if run.state == .missed || run.state == .skipped { metrics.runEnded(pipeline: run.pipeline, state: run.state) }
             switch run.state {
             case .running:
                 if replacing.contains(run.pipeline) { replaceActive(of: run.pipeline, by: run) }
@@ -240,8 +245,13 @@ public actor RunSupervisor {
                 versionID: versionID, parameters: run.parameters, scheduledAt: run.scheduledAt,
                 trigger: run.trigger == "schedule" ? "schedule" : run.trigger, continuing: continuing)
             if run.trigger != "schedule" { request.trigger = run.trigger }
+            if continuing.isEmpty, let failed = run.retryOf { request.resume = try await retried(failed, by: id) }
             context.treeRoot = request.treeRoot
             armLateAlert(id, context: context)
+            // Once per run: a run continued after a restart started long ago.
+            if run.trigger == "schedule", continuing.isEmpty, let slot = run.scheduledAt {
+                metrics.slotStarted(late: (run.startedAt ?? now()).timeIntervalSince(slot))
+            }
             logger.info("run started", metadata: ["pipeline": "\(run.pipeline)", "run": "\(id)", "slot": "\(run.scheduledAt.map(RFC3339.utcString) ?? "manual")"])
             let result = try await executor.execute(request, run: run)
             finished(result, context: context)
@@ -254,6 +264,17 @@ public actor RunSupervisor {
             }
         }
         await ended(id, pipeline: run.pipeline, model: context.model)
+    }
+
+    /// For a queued retry (`retryOf`, the API's retry): the failed run and its attempts, so
+    /// the executor keeps what succeeded and runs the rest again, as `baton retry` does in
+    /// the foreground. A retry taken up again after a crash has attempts of its own and
+    /// continues from those instead.
+    private func retried(_ failedID: Int64, by id: Int64) async throws -> (run: RunRecord, attempts: [TaskAttemptRecord]) {
+        guard let failed = try await store.run(id: failedID) else {
+            throw DaemonError(.invalidRun, "run \(id) retries run \(failedID), which the store no longer has")
+        }
+        return (failed, try await store.attempts(ofRun: failedID))
     }
 
     /// Records a run that could not go on as `failed` with `reason`, and its attempts still
@@ -327,6 +348,7 @@ public actor RunSupervisor {
     private func finished(_ result: RunResult, context: AlertContext) {
         let run = result.run
         active[context.runID]?.late?.cancel()
+        metrics.runEnded(pipeline: run.pipeline, state: run.state)
         logger.info("run ended", metadata: ["pipeline": "\(run.pipeline)", "run": "\(context.runID)", "state": "\(run.state.rawValue)"])
         guard let alerts = context.alerts, !alerts.isEmpty else { return }
         switch run.state {

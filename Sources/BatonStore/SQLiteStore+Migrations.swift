@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension SQLiteStore {
@@ -228,6 +229,54 @@ extension SQLiteStore {
                 ALTER TABLE run ADD COLUMN taskSpecHashes TEXT NOT NULL DEFAULT '{}';
                 """)
         }
+        migrator.registerMigration("v6-operations") { db in
+            // The daemon's status row keeps its last pass as values (JSON of `ReconcilePass`)
+            // instead of text the CLI rendered; a row written by an older daemon is carried
+            // over from its JSON text. Runs say who asked for them, and list by pipeline in
+            // id order (the runs API pages on id).
+            try db.execute(sql: """
+                ALTER TABLE daemon ADD COLUMN lastReconcile TEXT;
+                ALTER TABLE run ADD COLUMN requestedBy TEXT;
+                CREATE INDEX run_pipeline_id ON run(pipeline, id);
+                """)
+            if let row = try Row.fetchOne(db, sql: "SELECT lastReconcileAt, lastReconcileSummary, lastReconcileJSON FROM daemon WHERE id = 1") {
+                let at = DatabaseDate.date(row["lastReconcileAt"] as DatabaseValue) ?? Date(timeIntervalSince1970: 0)
+                if let pass = LegacyReconcileSummary.pass(json: row["lastReconcileJSON"], summary: row["lastReconcileSummary"], at: at) {
+                    try db.execute(sql: "UPDATE daemon SET lastReconcile = ? WHERE id = 1", arguments: [ReconcilePass.columnText(pass)])
+                }
+            }
+            try db.execute(sql: """
+                ALTER TABLE daemon DROP COLUMN lastReconcileSummary;
+                ALTER TABLE daemon DROP COLUMN lastReconcileJSON;
+                """)
+        }
         return migrator
+    }
+}
+
+/// Reads the last pass out of what a daemon before `v6-operations` stored: the JSON of
+/// `reconcile --json`, or for a failed pass the line `reconcile failed: …`.
+enum LegacyReconcileSummary {
+    static func pass(json: String?, summary: String?, at: Date) -> ReconcilePass? {
+        if let json, let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any],
+           let outcome = (object["outcome"] as? String).flatMap(ReconcilePass.Outcome.init(rawValue:)) {
+            let commit = object["commit"] as? [String: Any]
+            let author = commit?["author"] as? [String: Any]
+            let summary = object["summary"] as? [String: Any] ?? [:]
+            let diagnostics = object["diagnostics"] as? [[String: Any]] ?? []
+            func count(_ key: String) -> Int { (summary[key] as? NSNumber)?.intValue ?? 0 }
+            return ReconcilePass(
+                outcome: outcome, alreadyJudged: object["alreadyJudged"] as? Bool ?? false, commit: commit?["id"] as? String,
+                author: (author?["name"] as? String).map { Person(name: $0, email: author?["email"] as? String ?? "") },
+                subject: commit?["subject"] as? String,
+                counts: ReconcilePass.Counts(created: count("create"), updated: count("update"), retired: count("retire"), revived: count("revive"), unchanged: count("unchanged")),
+                errors: diagnostics.filter { $0["severity"] as? String == "error" }.count,
+                warnings: diagnostics.filter { $0["severity"] as? String == "warning" }.count,
+                live: object["live"] as? String, finishedAt: at)
+        }
+        if let summary, summary.hasPrefix("reconcile failed: ") {
+            return ReconcilePass(outcome: .failed, error: String(summary.dropFirst("reconcile failed: ".count)), finishedAt: at)
+        }
+        return nil
     }
 }

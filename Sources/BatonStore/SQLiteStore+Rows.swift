@@ -300,7 +300,8 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
             parameters: JSONColumn.decode([String: String].self, try row.value("parameters", of: table), default: [:]),
             createdAt: try row.value("createdAt", of: table), startedAt: try row.value("startedAt", of: table), finishedAt: try row.value("finishedAt", of: table), reason: try row.value("reason", of: table),
             retryOf: try row.value("retryOf", of: table), ownerPid: try row.value("ownerPid", of: table), ownerStartTime: try row.value("ownerStartTime", of: table),
-            manifestPath: try row.value("manifestPath", of: table), taskSpecHashes: JSONColumn.decode([String: String].self, try row.value("taskSpecHashes", of: table), default: [:]))
+            manifestPath: try row.value("manifestPath", of: table), taskSpecHashes: JSONColumn.decode([String: String].self, try row.value("taskSpecHashes", of: table), default: [:]),
+            requestedBy: try row.value("requestedBy", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -320,17 +321,18 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
         container["ownerStartTime"] = ownerStartTime
         container["manifestPath"] = manifestPath
         container["taskSpecHashes"] = JSONColumn.encode(taskSpecHashes)
+        container["requestedBy"] = requestedBy
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The run's columns for the hand-written statements of the hot path (see
     /// `SQLiteStore+RunWrites.swift`), in `columns` order, id last.
-    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes"
+    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes, requestedBy"
     var arguments: StatementArguments {
         [pipeline, versionID, DatabaseDate.text(scheduledAt), trigger, state.rawValue, JSONColumn.encode(parameters),
          DatabaseDate.text(createdAt), DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), reason, retryOf, ownerPid, ownerStartTime,
-         manifestPath, JSONColumn.encode(taskSpecHashes)]
+         manifestPath, JSONColumn.encode(taskSpecHashes), requestedBy]
     }
 }
 
@@ -397,7 +399,7 @@ extension DaemonRecord: FetchableRecord, PersistableRecord {
         self.init(
             pid: try row.value("pid", of: table), processStartTime: try row.value("processStartTime", of: table), startedAt: try row.value("startedAt", of: table), stoppedAt: try row.value("stoppedAt", of: table),
             interval: try row.value("interval", of: table), reconcileCount: try row.value("reconcileCount", of: table), lastReconcileAt: try row.value("lastReconcileAt", of: table),
-            lastReconcileSummary: try row.value("lastReconcileSummary", of: table), lastReconcileJSON: try row.value("lastReconcileJSON", of: table),
+            lastReconcile: try ReconcilePass.column(try row.value("lastReconcile", of: table)),
             nextReconcileAt: try row.value("nextReconcileAt", of: table), sourceFailures: try row.value("sourceFailures", of: table), sourceError: try row.value("sourceError", of: table))
     }
 
@@ -410,10 +412,32 @@ extension DaemonRecord: FetchableRecord, PersistableRecord {
         container["interval"] = interval
         container["reconcileCount"] = reconcileCount
         container["lastReconcileAt"] = DatabaseDate.text(lastReconcileAt)
-        container["lastReconcileSummary"] = lastReconcileSummary
-        container["lastReconcileJSON"] = lastReconcileJSON
+        container["lastReconcile"] = lastReconcile.map(ReconcilePass.columnText)
         container["nextReconcileAt"] = DatabaseDate.text(nextReconcileAt)
         container["sourceFailures"] = sourceFailures
         container["sourceError"] = sourceError
+    }
+}
+
+extension ReconcilePass {
+    /// The stored JSON of a pass; nil when none is stored. A value that does not decode is
+    /// an unreadable row (edited by hand or damaged), never silently no pass.
+    static func column(_ text: String?) throws(StoreError) -> ReconcilePass? {
+        guard let text else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(ReconcilePass.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError(.unreadable, "the daemon row's lastReconcile holds JSON this Baton cannot read as a reconcile pass: \(error)")
+        }
+    }
+
+    static func columnText(_ pass: ReconcilePass) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        // Encoding plain strings, numbers and dates cannot fail.
+        return String(decoding: (try? encoder.encode(pass)) ?? Data("null".utf8), as: UTF8.self)
     }
 }

@@ -238,7 +238,7 @@ public final class SQLiteStore: StateStore {
                 return RunRecordInsertion(run: existing, created: false)
             }
         }
-        let insert = try db.cachedStatement(sql: "INSERT INTO run (\(RunRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let insert = try db.cachedStatement(sql: "INSERT INTO run (\(RunRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         try insert.execute(arguments: run.arguments)
         var inserted = run
         inserted.id = db.lastInsertedRowID
@@ -250,7 +250,7 @@ public final class SQLiteStore: StateStore {
         let update = try db.cachedStatement(sql: """
             UPDATE run SET pipeline = ?, versionID = ?, scheduledAt = ?, trigger = ?, state = ?, parameters = ?, createdAt = ?,
               startedAt = ?, finishedAt = ?, reason = ?, retryOf = ?, ownerPid = ?, ownerStartTime = ?, manifestPath = ?,
-              taskSpecHashes = ? WHERE id = ?
+              taskSpecHashes = ?, requestedBy = ? WHERE id = ?
             """)
         var arguments = run.arguments
         arguments += [id]
@@ -482,7 +482,7 @@ public final class SQLiteStore: StateStore {
     /// attempt), through `GroupCommit`: committed together with the others when many runs
     /// write at once, on a thread of its own (never on the calling task's, which belongs to
     /// Swift's cooperative pool). Large writes (`apply`) go through GRDB's writer queue.
-    private func writeNow<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func writeNow<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do {
             return try await group.write(body)
         } catch {

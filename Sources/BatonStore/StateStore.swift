@@ -53,6 +53,17 @@ public protocol StateStore: Sendable {
     func recentRuns(limit: Int) async throws(StoreError) -> [RunRecord]
     /// A run by id.
     func run(id: Int64) async throws(StoreError) -> RunRecord?
+    /// Runs matching `query`, highest id first (see `RunQuery` for paging).
+    func runs(_ query: RunQuery) async throws(StoreError) -> [RunRecord]
+    /// The newest `limit` runs of each of these pipelines (highest id first), in one read:
+    /// what a page of a thousand pipelines shows as each one's recent runs.
+    func recentRuns(of pipelines: [String], limit: Int) async throws(StoreError) -> [String: [RunRecord]]
+    /// Inserts a run someone asked for (no slot) and the audit event naming them, in one
+    /// transaction; `event` is given the stored run, with its id.
+    func createRun(_ run: RunRecord, recording event: @escaping @Sendable (RunRecord) -> AuditEvent) async throws(StoreError) -> RunRecord
+    /// `updateRun(id:_:)` with the audit event `event` makes of the run before and after the
+    /// change (nil records none), in the same transaction.
+    func updateRun(id: Int64, recording event: @escaping @Sendable (_ before: RunRecord, _ after: RunRecord) -> AuditEvent?, _ change: @escaping @Sendable (inout RunRecord) -> Void) async throws(StoreError) -> RunRecord
     /// Saves a run's new state (by id).
     func updateRun(_ run: RunRecord) async throws(StoreError)
     /// Reads a run and saves what `change` makes of it, in one transaction, and returns the

@@ -32,6 +32,9 @@ public struct AlertNotifier: Sendable {
     public var taskUser: TaskUser?
     /// What `detached` started and has not finished.
     public let deliveries = AlertDeliveries()
+    /// Called once per delivery that got through (the counterpart of `report`), for the
+    /// daemon's `baton_alerts_total{result="sent"}`.
+    public var delivered: @Sendable (AlertEvent) -> Void = { _ in }
 
     /// - Parameters:
     ///   - logDirectory: where each command alert's output goes (`<state>/alerts`).
@@ -102,7 +105,10 @@ public struct AlertNotifier: Sendable {
                 request.body = .bytes(Array(event.json))
                 let response = try await client.execute(request, timeout: .seconds(10))
                 _ = try? await response.body.collect(upTo: 64 * 1024)
-                if (200..<300).contains(response.status.code) { return }
+                if (200..<300).contains(response.status.code) {
+                    delivered(event)
+                    return
+                }
                 lastError = "HTTP \(response.status.code)"
             } catch {
                 lastError = "\(error)"
@@ -126,6 +132,8 @@ public struct AlertNotifier: Sendable {
             if !outcome.succeeded {
                 let why = outcome.timedOut ? "timed out" : outcome.signal.map { "killed by signal \($0)" } ?? "exited with status \(outcome.exitCode ?? -1)"
                 report(Failure(event: event, target: "command", message: "\(why); see \(spec.logPath)"))
+            } else {
+                delivered(event)
             }
         } catch {
             report(Failure(event: event, target: "command", message: error.message))

@@ -26,12 +26,13 @@ public final class RunExecutor: Sendable {
         store: any StateStore, stateDirectory: String, workers: Int = 4, secrets: SecretResolver? = nil, taskUser: TaskUser? = nil,
         http: HTTPTaskRunner = HTTPTaskRunner(),
         progress: @escaping @Sendable (ProgressEvent) -> Void = { _ in },
+        queueDepth: @escaping @Sendable (Int) -> Void = { _ in },
         jitter: @escaping @Sendable () -> Double = { Double.random(in: -1...1) },
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.stateDirectory = stateDirectory
-        self.workers = WorkerPool(limit: workers)
+        self.workers = WorkerPool(limit: workers, observe: queueDepth)
         self.secrets = secrets ?? SecretResolver(stateDirectory: stateDirectory)
         self.taskUser = taskUser
         self.http = http

@@ -25,10 +25,15 @@ public final class WorkerPool: Sendable {
         var cancelledEarly: Set<UInt64> = []
     }
     private let state: Mutex<State>
+    /// Told the number of waiters whenever it changes, under the lock (so values arrive in
+    /// order); it must be quick and must not call back into the pool.
+    private let observe: @Sendable (Int) -> Void
 
-    public init(limit: Int) {
+    /// - Parameter observe: the daemon's queue-depth gauge; nothing by default.
+    public init(limit: Int, observe: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.limit = max(1, limit)
         self.state = Mutex(State(available: max(1, limit)))
+        self.observe = observe
     }
 
     /// Takes a slot, waiting in line for one if none is free.
@@ -59,6 +64,7 @@ public final class WorkerPool: Sendable {
                             return .take
                         }
                         state.waiters.append(Waiter(id: id, continuation: continuation))
+                        observe(state.waiters.count)
                         return .wait
                     }
                     switch decision {
@@ -70,6 +76,7 @@ public final class WorkerPool: Sendable {
             } onCancel: {
                 let waiter = state.withLock { state -> Waiter? in
                     if let index = state.waiters.firstIndex(where: { $0.id == id }) {
+                        defer { observe(state.waiters.count) }
                         return state.waiters.remove(at: index)
                     }
                     // Not queued yet (or already served, in which case the mark is dropped below).
@@ -108,6 +115,7 @@ public final class WorkerPool: Sendable {
                 state.available += 1
                 return nil
             }
+            defer { observe(state.waiters.count) }
             return state.waiters.removeFirst().continuation
         }
         next?.resume()

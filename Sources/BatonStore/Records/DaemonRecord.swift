@@ -17,16 +17,14 @@ public struct DaemonRecord: Sendable, Hashable, Codable {
     /// Passes completed since the daemon started, whatever their outcome.
     public var reconcileCount: Int
     public var lastReconcileAt: Date?
-    /// One line for people: what the last pass did.
-    public var lastReconcileSummary: String?
-    /// The last pass's result as JSON text (what `reconcile --json` prints).
-    public var lastReconcileJSON: String?
+    /// What the last pass did, as values (`baton reconcile --now` and the API present it).
+    public var lastReconcile: ReconcilePass?
     public var nextReconcileAt: Date?
     /// Consecutive passes whose fetch failed; the loop backs off while it is above zero.
     public var sourceFailures: Int
     public var sourceError: String?
 
-    public init(pid: Int, processStartTime: Int64?, startedAt: Date, stoppedAt: Date? = nil, interval: TimeInterval, reconcileCount: Int = 0, lastReconcileAt: Date? = nil, lastReconcileSummary: String? = nil, lastReconcileJSON: String? = nil, nextReconcileAt: Date? = nil, sourceFailures: Int = 0, sourceError: String? = nil) {
+    public init(pid: Int, processStartTime: Int64?, startedAt: Date, stoppedAt: Date? = nil, interval: TimeInterval, reconcileCount: Int = 0, lastReconcileAt: Date? = nil, lastReconcile: ReconcilePass? = nil, nextReconcileAt: Date? = nil, sourceFailures: Int = 0, sourceError: String? = nil) {
         self.pid = pid
         self.processStartTime = processStartTime
         self.startedAt = startedAt
@@ -34,8 +32,7 @@ public struct DaemonRecord: Sendable, Hashable, Codable {
         self.interval = interval
         self.reconcileCount = reconcileCount
         self.lastReconcileAt = lastReconcileAt
-        self.lastReconcileSummary = lastReconcileSummary
-        self.lastReconcileJSON = lastReconcileJSON
+        self.lastReconcile = lastReconcile
         self.nextReconcileAt = nextReconcileAt
         self.sourceFailures = sourceFailures
         self.sourceError = sourceError

@@ -35,8 +35,12 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
     /// and keep the results of the tasks that succeeded only where those tasks are unchanged.
     public var manifestPath: String?
     public var taskSpecHashes: [String: String]
+    /// Who asked for the run when someone did (`trigger`, a queued `retry`): an operating-system
+    /// user or an API token's name. Nil for scheduled runs and for runs started in the
+    /// foreground, whose process owner ran them.
+    public var requestedBy: String?
 
-    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:]) {
+    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:], requestedBy: String? = nil) {
         self.id = id
         self.pipeline = pipeline
         self.versionID = versionID
@@ -53,6 +57,7 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         self.ownerStartTime = ownerStartTime
         self.manifestPath = manifestPath
         self.taskSpecHashes = taskSpecHashes
+        self.requestedBy = requestedBy
     }
 
     /// Whether the run has ended, whatever way.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BatonManifest
-import BatonStore
+import BatonOperations
 import Foundation
 
 /// `baton audit`: every change to the live state, for "who changed what, when".
@@ -59,37 +59,36 @@ struct AuditCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(json: json) {
-            let store = try options.existingStore()
-            let query = AuditQuery(since: try since.map { try Self.instant($0, now: Date()) }, pipeline: pipeline, authorEmail: author, limit: limit)
-            let events: [AuditEvent]
-            do throws(StoreError) { events = try await store.auditEvents(query) } catch { throw CommandFailure(error) }
-            if json { Output.json(Self.jsonValue(events, query: query)) } else { Output.text(Self.text(events), terminator: "") }
+            let operations = try options.operations()
+            let request = AuditRequest(since: try since.map { try Self.instant($0, now: Date()) }, pipeline: pipeline, author: author, limit: limit)
+            let log = try await operation { () async throws(OperationError) in try await operations.audit(request) }
+            if json { Output.json(Self.jsonValue(log.events, request: request)) } else { Output.text(Self.text(log.events), terminator: "") }
         }
     }
 
-    static func text(_ events: [AuditEvent]) -> String {
+    static func text(_ events: [AuditEntry]) -> String {
         guard !events.isEmpty else { return "no changes match\n" }
         var rows = [["TIME", "PIPELINE", "CHANGE", "COMMIT", "AUTHOR", "FIELDS"]]
         for event in events {
             var who = event.author?.description ?? event.actor ?? "-"
             if let by = event.mergedBy { who += " (merged by \(by))" }
-            let fields = event.changedFields.map { $0.isEmpty ? "/" : $0 }.joined(separator: ", ")
-            rows.append([Times.utc(event.time), event.pipeline, event.action, event.commit.map { String($0.prefix(12)) } ?? "-", who, fields.isEmpty ? "-" : fields])
+            let fields = event.fields.map { $0.isEmpty ? "/" : $0 }.joined(separator: ", ")
+            rows.append([Times.utc(event.time), event.pipeline, event.change, event.commit.map { String($0.prefix(12)) } ?? "-", who, fields.isEmpty ? "-" : fields])
         }
         return Table.render(rows).joined(separator: "\n") + "\n"
     }
 
-    static func jsonValue(_ events: [AuditEvent], query: AuditQuery) -> JSONValue {
+    static func jsonValue(_ events: [AuditEntry], request: AuditRequest) -> JSONValue {
         JSONOut.object([
             ("filters", JSONOut.object([
-                ("since", JSONOut.date(query.since)), ("pipeline", JSONOut.string(query.pipeline)),
-                ("author", JSONOut.string(query.authorEmail)), ("limit", JSONOut.int(query.limit)),
+                ("since", JSONOut.date(request.since)), ("pipeline", JSONOut.string(request.pipeline)),
+                ("author", JSONOut.string(request.author)), ("limit", JSONOut.int(request.limit)),
             ])),
             ("events", JSONOut.array(events.map { event in
                 JSONOut.object([
-                    ("id", JSONOut.int(event.id.map(Int.init))), ("time", JSONOut.date(event.time)),
-                    ("pipeline", JSONOut.string(event.pipeline)), ("change", JSONOut.string(event.action)),
-                    ("fields", JSONOut.array(event.changedFields.map { JSONOut.string($0) })),
+                    ("id", JSONOut.int(Int(event.id))), ("time", JSONOut.date(event.time)),
+                    ("pipeline", JSONOut.string(event.pipeline)), ("change", JSONOut.string(event.change)),
+                    ("fields", JSONOut.array(event.fields.map { JSONOut.string($0) })),
                     ("commit", JSONOut.string(event.commit)), ("author", JSONOut.person(event.author)),
                     ("mergeCommit", JSONOut.string(event.mergeCommit)), ("mergedBy", JSONOut.person(event.mergedBy)),
                     ("actor", JSONOut.string(event.actor)), ("message", JSONOut.string(event.message)),

@@ -1,8 +1,5 @@
 import ArgumentParser
-import BatonDaemon
-import BatonEngine
-import BatonStore
-import Foundation
+import BatonOperations
 
 /// `baton cancel RUN`: stops a run.
 struct CancelCommand: AsyncParsableCommand {
@@ -25,37 +22,15 @@ struct CancelCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(json: false) {
-            let store = try options.existingStore()
-            do {
-                guard var run = try await store.run(id: runID) else { throw CommandFailure("no run \(runID); `baton runs` lists them", code: "unknown-run") }
-                if run.isFinished {
-                    Output.text("run \(runID) already ended: \(run.state.rawValue)")
-                    return
-                }
-                let user = ProcessInfo.processInfo.environment["USER"] ?? String(getuid())
-                run.reason = "\(RunExecutor.cancelPrefix) by \(user)"
-                if run.state == .queued {
-                    run.state = .cancelled
-                    run.finishedAt = Date()
-                }
-                try await store.updateRun(run)
-                var signalled = 0
-                for attempt in try await store.attempts(ofRun: runID) where attempt.state == TaskState.running.rawValue {
-                    guard let pid = attempt.pid, let start = attempt.processStartTime,
-                          ProcessIdentity(pid: pid_t(pid), startTime: start).isAlive else { continue }
-                    if kill(-pid_t(pid), SIGTERM) == 0 { signalled += 1 }
-                }
-                // A daemon running the run cancels it itself, its processes included.
-                DaemonControl.notify(stateDirectory: options.stateDirectory)
+            let operations = try options.operations()
+            let result = try await operation { () async throws(OperationError) in try await operations.cancel(runID, by: .operatingSystemUser) }
+            switch result.outcome {
+            case .alreadyEnded:
+                Output.text("run \(runID) already ended: \(result.run.state.rawValue)")
+            case .cancelled, .requested:
+                let signalled = result.stoppedTasks
                 Output.text("run \(runID): cancel requested\(signalled > 0 ? "; stopped \(signalled) running task\(signalled == 1 ? "" : "s")" : "")")
-            } catch let failure as CommandFailure {
-                throw failure
-            } catch {
-                throw CommandFailure("\(error)")
             }
         }
     }
 }
-
-/// Whether a recorded process is still the same process: the pid alone could have been
-/// reused since.

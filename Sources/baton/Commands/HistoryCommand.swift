@@ -1,6 +1,6 @@
 import ArgumentParser
 import BatonManifest
-import BatonStore
+import BatonOperations
 import Foundation
 
 /// `baton history PIPELINE`: every version of one pipeline, who made it and what changed.
@@ -35,43 +35,19 @@ struct HistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(json: json) {
-            let store = try options.existingStore()
-            let (record, versions) = try await load(store)
-            if json { Output.json(Self.jsonValue(record, versions)) } else { Output.text(Self.text(record, versions), terminator: "") }
+            let operations = try options.operations()
+            let history = try await operation { () async throws(OperationError) in try await operations.history(pipeline) }
+            if json { Output.json(Self.jsonValue(history)) } else { Output.text(Self.text(history), terminator: "") }
         }
     }
 
-    func load(_ store: SQLiteStore) async throws(CommandFailure) -> (PipelineRecord, [PipelineVersion]) {
-        do {
-            guard let record = try await store.pipelines(named: [pipeline]).first else {
-                let names = try await store.pipelines().map(\.name)
-                let close = Nearby.names(to: pipeline, among: names)
-                var message = "no pipeline named \"\(pipeline)\" has ever been applied"
-                if !close.isEmpty {
-                    message += "; did you mean \(close.map { "\"\($0)\"" }.joined(separator: ", "))?"
-                } else if names.isEmpty {
-                    message += "; nothing has been applied yet"
-                } else {
-                    message += "; `baton status` lists the pipelines"
-                }
-                throw CommandFailure(message, code: "unknown-pipeline")
-            }
-            return (record, try await store.versions(of: pipeline))
-        } catch let error as StoreError {
-            throw CommandFailure(error)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-    }
-
-    static func text(_ record: PipelineRecord, _ versions: [PipelineVersion]) -> String {
-        var lines = ["\(record.name): \(versions.count) version\(versions.count == 1 ? "" : "s"), \(record.state.rawValue)"]
+    static func text(_ history: PipelineHistory) -> String {
+        let versions = history.versions
+        var lines = ["\(history.pipeline): \(versions.count) version\(versions.count == 1 ? "" : "s"), \(history.state.rawValue)"]
         let rows = versions.map { version in
             var row = [
-                "v\(version.number)", version.changeKind.rawValue, version.commit.short, version.commit.author.description,
-                "authored \(Times.utc(version.commit.authorTime))", "applied \(Times.utc(version.appliedAt))", version.filePath,
+                "v\(version.number)", version.change.rawValue, version.commit.short, version.commit.author.description,
+                "authored \(Times.utc(version.commit.authorTime))", "applied \(Times.utc(version.appliedAt))", version.file,
             ]
             if let merge = version.mergeCommit {
                 row.append("merged" + (version.mergedBy.map { " by \($0)" } ?? "") + " in \(merge.prefix(12))")
@@ -80,58 +56,27 @@ struct HistoryCommand: AsyncParsableCommand {
         }
         for (version, line) in zip(versions, Table.render(rows)) {
             lines.append(line)
-            for change in version.changes {
+            for change in version.fields {
                 lines.append("    \(change.pointer.isEmpty ? "/" : change.pointer): \(change.old ?? "(absent)") → \(change.new ?? "(absent)")")
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func jsonValue(_ record: PipelineRecord, _ versions: [PipelineVersion]) -> JSONValue {
+    static func jsonValue(_ history: PipelineHistory) -> JSONValue {
         JSONOut.object([
-            ("pipeline", JSONOut.string(record.name)),
-            ("state", JSONOut.string(record.state.rawValue)),
-            ("currentVersion", JSONOut.int(record.version)),
-            ("versions", JSONOut.array(versions.map { version in
+            ("pipeline", JSONOut.string(history.pipeline)),
+            ("state", JSONOut.string(history.state.rawValue)),
+            ("currentVersion", JSONOut.int(history.currentVersion)),
+            ("versions", JSONOut.array(history.versions.map { version in
                 JSONOut.object([
-                    ("number", JSONOut.int(version.number)), ("change", JSONOut.string(version.changeKind.rawValue)),
+                    ("number", JSONOut.int(version.number)), ("change", JSONOut.string(version.change.rawValue)),
                     ("commit", JSONOut.commit(version.commit)), ("revisionCommit", JSONOut.string(version.revisionCommit)),
                     ("mergeCommit", JSONOut.string(version.mergeCommit)), ("mergedBy", JSONOut.person(version.mergedBy)),
-                    ("appliedAt", JSONOut.date(version.appliedAt)), ("file", JSONOut.string(version.filePath)),
-                    ("fields", JSONOut.array(version.changes.map(JSONOut.fieldChange))),
+                    ("appliedAt", JSONOut.date(version.appliedAt)), ("file", JSONOut.string(version.file)),
+                    ("fields", JSONOut.array(version.fields.map(JSONOut.fieldChange))),
                 ])
             })),
         ])
-    }
-}
-
-/// "Did you mean …?" for pipeline names: the names a typo away, or sharing a part.
-enum Nearby {
-    static func names(to word: String, among candidates: [String], limit: Int = 5) -> [String] {
-        let lowered = word.lowercased()
-        let scored = candidates.compactMap { candidate -> (String, Int)? in
-            let other = candidate.lowercased()
-            let distance = editDistance(Array(lowered.utf8), Array(other.utf8))
-            if distance <= max(2, word.count / 3) { return (candidate, distance) }
-            if lowered.count >= 3, other.contains(lowered) || lowered.contains(other) { return (candidate, 100) }
-            return nil
-        }
-        return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
-    }
-
-    /// Levenshtein distance.
-    static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import BatonEngine
 import BatonManifest
-import BatonStore
+import BatonOperations
 import Foundation
 
 /// `baton logs RUN`: the logs of a run's attempts.
@@ -51,10 +51,10 @@ struct LogsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(json: json) {
-            let store = try options.existingStore()
+            let operations = try options.operations()
             if json {
-                let (run, attempts) = try await load(store)
-                Output.json(Self.document(run, attempts))
+                let logs = try await operation { () async throws(OperationError) in try await operations.runLogs(runID, task: task, attempt: attempt) }
+                Output.json(Self.document(logs))
                 return
             }
             var printed: [String: UInt64] = [:]
@@ -64,23 +64,22 @@ struct LogsCommand: AsyncParsableCommand {
             let state = options.stateDirectory
             let changes = follow ? FileChanges(folders: [state, "\(state)/runs"]) : nil
             while true {
-                let (run, attempts) = try await load(store)
-                for record in attempts {
-                    let key = "\(record.taskID)\u{0}\(record.attempt)"
+                let run = try await operation { () async throws(OperationError) in try await operations.runAttempts(runID, task: task, attempt: attempt) }
+                for record in run.attempts ?? [] {
+                    let key = "\(record.task)\u{0}\(record.attempt)"
                     let ended = Self.hasEnded(record)
                     switch headed[key] {
                     case nil:
-                        Self.write("== \(record.taskID) attempt \(record.attempt) (\(Self.outcome(record)))\n")
+                        Self.write("== \(record.task) attempt \(record.attempt) (\(Self.outcome(record)))\n")
                         headed[key] = ended
                     case false? where ended:
                         // Followed while it ran: say how it ended, reason included.
-                        Self.write("== \(record.taskID) attempt \(record.attempt) ended: \(Self.outcome(record))\n")
+                        Self.write("== \(record.task) attempt \(record.attempt) ended: \(Self.outcome(record))\n")
                         headed[key] = true
                     default: break
                     }
-                    guard let path = record.logPath else { continue }
-                    let offset = printed[path] ?? 0
-                    printed[path] = offset + Self.copy(path, from: offset)
+                    guard record.hasLog else { continue }
+                    printed[key] = try await Self.copy(operations, LogRequest(run: runID, task: record.task, attempt: record.attempt, offset: printed[key] ?? 0))
                 }
                 if run.isFinished {
                     Self.write("== run \(runID) of \(run.pipeline): \(run.state.rawValue)\(run.reason.map { " (\($0))" } ?? "")\n")
@@ -102,68 +101,37 @@ struct LogsCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(Output.escaped(line).utf8))
     }
 
-    private static func hasEnded(_ record: TaskAttemptRecord) -> Bool {
+    private static func hasEnded(_ record: AttemptInfo) -> Bool {
         TaskState(rawValue: record.state)?.isTerminal ?? true
     }
 
     /// `failed: secret "db" is not set …`, or the state alone when there is no reason.
-    static func outcome(_ record: TaskAttemptRecord) -> String {
+    static func outcome(_ record: AttemptInfo) -> String {
         record.reason.map { "\(record.state): \($0)" } ?? record.state
     }
 
-    func load(_ store: SQLiteStore) async throws(CommandFailure) -> (RunRecord, [TaskAttemptRecord]) {
-        do {
-            guard let run = try await store.run(id: runID) else { throw CommandFailure("no run \(runID); `baton runs` lists them", code: "unknown-run") }
-            var attempts = try await store.attempts(ofRun: runID)
-            if let task {
-                attempts = attempts.filter { $0.taskID == task }
-                if attempts.isEmpty { throw CommandFailure("run \(runID) has no task \"\(task)\"", code: "unknown-task") }
-            }
-            if let attempt { attempts = attempts.filter { $0.attempt == attempt } }
-            return (run, attempts)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
-        }
-    }
-
     /// The `--json` document: the run and each attempt with its reason and parsed lines.
-    static func document(_ run: RunRecord, _ attempts: [TaskAttemptRecord]) -> JSONValue {
-        let entries = attempts.map { record in
-            JSONOut.object(RunsCommand.attemptFields(record) + [
-                ("lines", JSONOut.array(record.logPath.map(lines) ?? [])),
+    static func document(_ logs: RunLogs) -> JSONValue {
+        let entries = logs.attempts.map { entry in
+            JSONOut.object(RunsCommand.attemptFields(entry.attempt) + [
+                ("lines", JSONOut.array(entry.lines.map { line in
+                    JSONOut.object([("time", JSONOut.string(line.time)), ("stream", JSONOut.string(line.stream)), ("text", JSONOut.string(line.text))])
+                })),
             ])
         }
-        return JSONOut.object([("run", RunsCommand.json(run, attempts: nil)), ("attempts", JSONOut.array(entries))])
+        return JSONOut.object([("run", RunsCommand.json(logs.run, attempts: nil)), ("attempts", JSONOut.array(entries))])
     }
 
-    /// A log file's lines as objects. The executor writes `TIME STREAM TEXT`; a line that does
-    /// not have that shape (it should not happen) is kept whole as text.
-    static func lines(_ path: String) -> [JSONValue] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast(data.last == UInt8(ascii: "\n") ? 1 : 0).map { line in
-            let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            guard parts.count >= 2, parts[1] == "stdout" || parts[1] == "stderr" else {
-                return JSONOut.object([("time", JSONOut.null), ("stream", JSONOut.null), ("text", JSONOut.string(String(line)))])
-            }
-            return JSONOut.object([
-                ("time", JSONOut.string(String(parts[0]))), ("stream", JSONOut.string(String(parts[1]))),
-                ("text", JSONOut.string(parts.count == 3 ? String(parts[2]) : "")),
-            ])
+    /// Writes the log from the request's offset to standard output, the task's bytes as they
+    /// are, piece by piece; returns the offset reached.
+    static func copy(_ operations: Operations, _ request: LogRequest) async throws(CommandFailure) -> UInt64 {
+        var request = request
+        request.limit = 1 << 20
+        while true {
+            let chunk = try await operation { () async throws(OperationError) in try await operations.log(request) }
+            if chunk.bytes.isEmpty { return chunk.nextOffset }
+            FileHandle.standardOutput.write(Data(chunk.bytes))
+            request.offset = chunk.nextOffset
         }
-    }
-
-    /// Writes the file from `offset` to standard output, in chunks; returns the bytes copied.
-    static func copy(_ path: String, from offset: UInt64) -> UInt64 {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return 0 }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: offset)
-        var copied: UInt64 = 0
-        while let chunk = try? handle.read(upToCount: 65_536), !chunk.isEmpty {
-            FileHandle.standardOutput.write(chunk)
-            copied += UInt64(chunk.count)
-        }
-        return copied
     }
 }

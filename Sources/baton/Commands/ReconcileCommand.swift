@@ -1,6 +1,7 @@
 import ArgumentParser
 import BatonDaemon
 import BatonGit
+import BatonOperations
 import BatonReconciler
 import BatonStore
 import Foundation
@@ -76,26 +77,15 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
     }
 
-    /// `--now`: the daemon runs the pass; this prints what its status row says of it.
+    /// `--now`: the daemon runs the pass; this prints what it came to.
     func askDaemon() async throws {
-        let store = try options.stateOptions.existingStore()
-        let record: DaemonRecord
-        do { record = try await DaemonControl.reconcileNow(stateDirectory: options.stateDirectory, store: store) } catch {
-            throw CommandFailure(error.message, code: error.code.rawValue)
+        let operations = try options.stateOptions.operations()
+        let pass = try await operation { () async throws(OperationError) in try await operations.reconcileNow() }
+        if pass.outcome == .failed {
+            throw CommandFailure(pass.error ?? "the pass failed", exitCode: 3, code: "fetch-failed", transient: pass.transient ?? true)
         }
-        if let error = record.sourceError {
-            throw CommandFailure(error, exitCode: 3, code: "fetch-failed", transient: true)
-        }
-        if json {
-            print(record.lastReconcileJSON ?? "{}")
-        } else {
-            Output.text(record.lastReconcileSummary ?? "reconcile: done")
-        }
-        if let text = record.lastReconcileJSON,
-           let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-           object["outcome"] as? String == "rejected" {
-            throw ExitCode(1)
-        }
+        if json { Output.json(ReconcilePassText.json(pass)) } else { Output.text(ReconcilePassText.summaryLine(pass)) }
+        if pass.outcome == .rejected { throw ExitCode(1) }
     }
 
     /// The pass, with the commit live after it.

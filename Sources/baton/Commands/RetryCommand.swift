@@ -1,7 +1,6 @@
 import ArgumentParser
 import BatonEngine
-import BatonManifest
-import BatonStore
+import BatonOperations
 import Foundation
 
 /// `baton retry RUN`: resumes a failed run from its point of failure.
@@ -38,36 +37,19 @@ struct RetryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(json: json) {
-            let store = try options.existingStore()
+            let operations = try options.operations()
             let user = try taskUser.prepare(options.stateDirectory)
-            let request = try await prepare(store)
+            let request: RunRequest
+            switch try await operation({ () async throws(OperationError) in try await operations.foregroundRetry(runID) }) {
+            case .version(let prepared): request = prepared
+            case .file(let run, let attempts): request = try FileRunRequest.retry(run, attempts: attempts)
+            }
             let showProgress = !json && isatty(STDERR_FILENO) == 1
-            let executor = RunExecutor(store: store, stateDirectory: options.stateDirectory, taskUser: user, progress: { if showProgress { RunProgress.print($0) } })
+            let executor = RunExecutor(store: operations.store, stateDirectory: options.stateDirectory, taskUser: user, progress: { if showProgress { RunProgress.print($0) } })
             let result: RunResult
             do { result = try await executor.execute(request) } catch { throw CommandFailure("\(error)") }
             if json { Output.json(RunReport.json(result)) } else { Output.text(RunReport.text(result), terminator: "") }
             if result.run.state != .succeeded { throw ExitCode(1) }
-        }
-    }
-
-    func prepare(_ store: SQLiteStore) async throws(CommandFailure) -> RunRequest {
-        do {
-            guard let run = try await store.run(id: runID) else { throw CommandFailure("no run \(runID); `baton runs` lists them", code: "unknown-run") }
-            guard run.isFinished, run.state != .succeeded else {
-                throw CommandFailure("run \(runID) is \(run.state.rawValue); only a run that failed, timed out or was cancelled can be retried", code: "not-retryable")
-            }
-            let attempts = try await store.attempts(ofRun: runID)
-            guard let versionID = run.versionID else { return try FileRunRequest.retry(run, attempts: attempts) }
-            guard let version = try await store.version(id: versionID) else {
-                throw CommandFailure("run \(runID) ran version \(versionID), which the store no longer has", code: "not-retryable")
-            }
-            return try await VersionRunRequest.make(
-                version, store: store, stateDirectory: options.stateDirectory, parameters: { _ in run.parameters },
-                trigger: "retry", resume: (run, attempts))
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
         }
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
-import BatonEngine
 import BatonManifest
-import BatonStore
+import BatonOperations
 import Foundation
 
 /// `baton runs [PIPELINE]`: the newest runs and how they ended.
@@ -30,42 +29,32 @@ struct RunsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(json: json) {
-            let store = try options.existingStore()
-            let runs: [RunRecord]
-            do {
-                if let pipeline {
-                    runs = try await store.runs(of: pipeline, limit: limit)
-                } else {
-                    runs = try await store.recentRuns(limit: limit)
-                }
-            } catch let error as StoreError {
-                throw CommandFailure(error)
-            }
+            let operations = try options.operations()
+            let request = RunsRequest(pipeline: pipeline, limit: limit, withAttempts: json)
+            let runs = try await operation { () async throws(OperationError) in try await operations.runs(request) }.runs
             if json {
-                var entries: [JSONValue] = []
-                for run in runs {
-                    let attempts: [TaskAttemptRecord]
-                    do { attempts = try await store.attempts(ofRun: run.id ?? 0) } catch let error as StoreError { throw CommandFailure(error) }
-                    entries.append(Self.json(run, attempts: attempts))
-                }
-                Output.json(JSONOut.object([("runs", JSONOut.array(entries))]))
+                Output.json(JSONOut.object([("runs", JSONOut.array(runs.map { Self.json($0, attempts: $0.attempts) }))]))
                 return
             }
             var rows = [["ID", "PIPELINE", "TRIGGER", "STATE", "SCHEDULED", "STARTED", "DURATION"]]
             for run in runs {
-                let duration = run.startedAt.flatMap { start in run.finishedAt.map { RunReport.duration($0.timeIntervalSince(start)) } } ?? "-"
-                rows.append([String(run.id ?? 0), run.pipeline, run.trigger, run.state.rawValue,
+                let duration = run.durationMilliseconds.map { RunReport.duration(Double($0) / 1000) } ?? "-"
+                rows.append([String(run.id), run.pipeline, run.trigger, run.state.rawValue,
                              run.scheduledAt.map(RFC3339.utcString) ?? "-", run.startedAt.map(RFC3339.utcString) ?? "-", duration])
             }
             Output.text(runs.isEmpty ? "no runs yet" : Table.render(rows).joined(separator: "\n"))
         }
     }
 
+    func validate() throws {
+        guard (1...1_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 1000, not \(limit)") }
+    }
+
     /// A run for `--json`, with its attempts when given: the reason of each (a missing
     /// secret, a timeout) is stored only there, so a script must see it without SQLite.
-    static func json(_ run: RunRecord, attempts: [TaskAttemptRecord]?) -> JSONValue {
+    static func json(_ run: RunSummary, attempts: [AttemptInfo]?) -> JSONValue {
         var fields: [(String, JSONValue)] = [
-            ("id", JSONOut.int(run.id.map(Int.init))), ("pipeline", JSONOut.string(run.pipeline)),
+            ("id", JSONOut.int(Int(run.id))), ("pipeline", JSONOut.string(run.pipeline)),
             ("trigger", JSONOut.string(run.trigger)), ("state", JSONOut.string(run.state.rawValue)),
             ("scheduledAt", JSONOut.date(run.scheduledAt)), ("startedAt", JSONOut.date(run.startedAt)),
             ("finishedAt", JSONOut.date(run.finishedAt)), ("reason", JSONOut.string(run.reason)),
@@ -76,9 +65,9 @@ struct RunsCommand: AsyncParsableCommand {
     }
 
     /// What a script needs of one attempt: which, how it ended and why.
-    static func attemptFields(_ record: TaskAttemptRecord) -> [(String, JSONValue)] {
+    static func attemptFields(_ record: AttemptInfo) -> [(String, JSONValue)] {
         [
-            ("task", JSONOut.string(record.taskID)), ("attempt", JSONOut.int(record.attempt)),
+            ("task", JSONOut.string(record.task)), ("attempt", JSONOut.int(record.attempt)),
             ("state", JSONOut.string(record.state)), ("reason", JSONOut.string(record.reason)),
             ("exitCode", JSONOut.int(record.exitCode)), ("signal", JSONOut.int(record.signal)),
             ("startedAt", JSONOut.date(record.startedAt)), ("finishedAt", JSONOut.date(record.finishedAt)),

@@ -3,6 +3,7 @@ import BatonDaemon
 import BatonEngine
 import BatonGit
 import BatonManifest
+import BatonServer
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -23,8 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
               $ baton runs              # the newest runs
               $ baton logs RUN          # a run's logs
 
+            With --http HOST:PORT and --http-tokens FILE it also answers HTTP: the API, \
+            /metrics (Prometheus), /healthz, /readyz and push webhooks at /hooks/git \
+            (docs/http.md).
+
             Every flag also reads the environment: BATON_REPO, BATON_REF, BATON_PATH, \
-            BATON_STATE, BATON_INTERVAL, BATON_WORKERS, BATON_TASK_USER. SIGTERM or SIGINT stops scheduling, \
+            BATON_STATE, BATON_INTERVAL, BATON_WORKERS, BATON_TASK_USER, BATON_HTTP, BATON_HTTP_TOKENS. SIGTERM or SIGINT stops scheduling, \
             lets running tasks finish for --grace, then terminates them, records every \
             state and exits 0. After a crash (kill -9, power loss) the next start \
             terminates what the old process left running, marks those attempts \
@@ -33,7 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             Exit status: 0 after a clean stop, 1 when another daemon holds the state \
             directory, the store cannot be opened, or it was deleted, replaced or damaged \
-            while the daemon ran, 2 for a usage error.
+            while the daemon ran, or the HTTP server cannot start (a bad tokens file, an \
+            address in use), 2 for a usage error.
             """)
 
     @OptionGroup var options: SourceOptions
@@ -53,6 +59,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Run tasks and command alerts as this user, not Baton's own; Baton must run as root (default $BATON_TASK_USER).", valueName: "name"))
     var taskUser: String?
 
+    @Option(name: .long, help: ArgumentHelp("Serve the API, metrics, health and push webhooks on this address, like 127.0.0.1:8470 (default $BATON_HTTP; off when neither is given).", valueName: "host:port"))
+    var http: String?
+
+    @Option(name: .long, help: ArgumentHelp("The tokens file for --http: lines NAME ROLE SHA256-HASH, roles read or operate (default $BATON_HTTP_TOKENS).", valueName: "file"))
+    var httpTokens: String?
+
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     func validate() throws {
@@ -61,6 +73,25 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try DurationFlag.grace.parse(grace)
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not \"\(logFormat)\"") }
         _ = try parsedTaskUser()
+        _ = try parsedHTTP()
+    }
+
+    /// `--http` and `--http-tokens` (or their variables) together, or neither: a server
+    /// without tokens would answer nobody but the health checks, and tokens without a server
+    /// are a mistake worth saying.
+    private func parsedHTTP() throws -> (address: HTTPAddress, tokens: String)? {
+        let address = http ?? environment["BATON_HTTP"].flatMap { $0.isEmpty ? nil : $0 }
+        let tokens = httpTokens ?? environment["BATON_HTTP_TOKENS"].flatMap { $0.isEmpty ? nil : $0 }
+        switch (address, tokens) {
+        case (nil, nil):
+            return nil
+        case (nil, .some):
+            throw ValidationError("--http-tokens needs --http HOST:PORT (or BATON_HTTP): the tokens are for the HTTP server")
+        case (.some, nil):
+            throw ValidationError("--http needs --http-tokens FILE (or BATON_HTTP_TOKENS): every route but health and webhooks needs a token; see docs/http.md")
+        case (.some(let address), .some(let tokens)):
+            do { return (try HTTPAddress(parsing: address), tokens) } catch { throw ValidationError("--http: \(error.message)") }
+        }
     }
 
     /// The operator's choice, never a manifest's: see `TaskUser`.
@@ -112,12 +143,19 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = DaemonConfiguration(
             stateDirectory: options.stateDirectory, source: resolved.source, credentials: .fromEnvironment(),
             interval: try parsedInterval(), workers: try parsedWorkers(),
-            grace: .milliseconds(try DurationFlag.grace.parse(grace).milliseconds),
-            describe: { report in
-                let rendered = PlanReport(command: "reconcile", report: report, source: resolved.source, base: nil, baseRole: "live", previous: nil)
-                return (rendered.text(), JSONOut.render(rendered.json()))
-            })
+            grace: .milliseconds(try DurationFlag.grace.parse(grace).milliseconds))
         configuration.taskUser = user
+        if let http = try parsedHTTP() {
+            // A bad tokens file stops the start, naming the file, line and field.
+            let tokens: TokenFile
+            do { tokens = try TokenFile.load(path: http.tokens) } catch {
+                logger.error("\(error)")
+                throw ExitCode(1)
+            }
+            let metrics = ServerMetrics()
+            configuration.metrics = metrics.factory
+            configuration.companions = [HTTPServer.companion(HTTPServerConfiguration(address: http.address, tokens: tokens, metrics: metrics))]
+        }
         let daemon = Daemon(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: daemon)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

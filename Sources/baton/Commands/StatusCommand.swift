@@ -1,7 +1,6 @@
 import ArgumentParser
-import BatonDaemon
-import BatonGit
 import BatonManifest
+import BatonOperations
 import BatonStore
 import Foundation
 
@@ -38,85 +37,36 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(json: json) {
-            let status = try await StatusReport.load(from: options.existingStore(), now: Date(), stateDirectory: options.stateDirectory)
-            if json { Output.json(status.json()) } else { Output.text(status.text(), terminator: "") }
+            let operations = try options.operations()
+            let status = try await operation { () async throws(OperationError) in try await operations.status() }
+            if json { Output.json(StatusText.json(status)) } else { Output.text(StatusText.text(status), terminator: "") }
         }
     }
 }
 
-/// Everything `status` shows, read from the store in one go.
-struct StatusReport {
-    struct PipelineLine {
-        var record: PipelineRecord
-        var version: PipelineVersion?
-        var pipeline: Pipeline?
-        var nextFire: Date?
-        var override: PipelineOverride?
-
-        /// `no`, `yes (manifest)`, or `by USER since TIME: REASON` for an operator's.
-        var suspendedText: String {
-            if let override {
-                return "by \(override.actor) since \(Times.utc(override.since))\(override.reason.map { ": \($0)" } ?? "")"
-            }
-            return pipeline?.suspend == true ? "yes (manifest)" : "no"
+/// How `status` prints an `Operations.status()` report.
+enum StatusText {
+    /// `no`, `yes (manifest)`, or `by USER since TIME: REASON` for an operator's.
+    static func suspended(_ pipeline: PipelineOverview) -> String {
+        if let override = pipeline.suspendedByOperator {
+            return "by \(override.actor) since \(Times.utc(override.since))\(override.reason.map { ": \($0)" } ?? "")"
         }
+        return pipeline.suspendedByManifest ? "yes (manifest)" : "no"
     }
 
-    var source: SourceRecord
-    var live: RevisionRecord?
-    var attempted: RevisionRecord?
-    var pipelines: [PipelineLine]
-    var now: Date
-    /// The daemon's status row and whether that daemon is running now.
-    var daemon: DaemonRecord?
-    var daemonRunning = false
-
-    /// The live commit is the last one tried and the source answered.
-    var healthy: Bool {
-        source.lastError == nil && source.lastAttemptOutcome != .rejected
-    }
-
-    var active: [PipelineLine] { pipelines.filter { $0.record.state == .active } }
-    var retired: [PipelineLine] { pipelines.filter { $0.record.state == .retired } }
-
-    static func load(from store: SQLiteStore, now: Date, stateDirectory: String) async throws(CommandFailure) -> StatusReport {
-        do {
-            guard let source = try await store.source() else {
-                throw CommandFailure("nothing reconciled yet: the state store in \(stateDirectory) has no source; run `baton reconcile --once` first", code: "not-reconciled")
-            }
-            // The live and attempted revisions are among the newest judged ones: a revision
-            // is only added when a pass sees a commit it has not judged before.
-            let revisions = try await store.revisions(limit: 500)
-            let live = source.lastAppliedCommit.flatMap { id in revisions.first { $0.commit.id == id && $0.outcome != .rejected } }
-            let attempted = source.lastAttemptedCommit.flatMap { id in revisions.first { $0.commit.id == id } }
-            let records = try await store.pipelines()
-            var versions: [String: PipelineVersion] = [:]
-            for version in try await store.currentVersions(of: records.map(\.name)) { versions[version.pipeline] = version }
-            var overrides: [String: PipelineOverride] = [:]
-            for override in try await store.overrides() { overrides[override.pipeline] = override }
-            let lines = records.map { record in
-                let version = versions[record.name]
-                let pipeline = version.flatMap { ManifestFile(path: $0.filePath, bytes: Array($0.spec.utf8)).pipeline }
-                return PipelineLine(record: record, version: version, pipeline: pipeline, nextFire: pipeline?.schedule?.schedule.nextFireTime(after: now), override: overrides[record.name])
-            }
-            let daemon = try await store.daemon()
-            let running = daemon.map { DaemonControl.pid(stateDirectory: stateDirectory) == pid_t($0.pid) } ?? false
-            return StatusReport(source: source, live: live, attempted: attempted, pipelines: lines, now: now, daemon: daemon, daemonRunning: running)
-        } catch let error as StoreError {
-            throw CommandFailure(error)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+    /// The schedule in words; nil when the stored spec does not read.
+    static func schedule(_ pipeline: PipelineOverview) -> String? {
+        guard pipeline.specReadable else { return nil }
+        return pipeline.schedule?.description ?? "no schedule: runs only when triggered"
     }
 
     // MARK: Text
 
-    func text() -> String {
+    static func text(_ status: StatusReport) -> String {
         var lines: [String] = []
+        let source = status.source
         let path = source.path.isEmpty ? "/" : source.path
-        lines.append("source:    \(URLRedaction.redact(source.url))#\(source.ref) (\(path))")
+        lines.append("source:    \(source.url)#\(source.ref) (\(path))")
         if let fetched = source.lastFetchedCommit {
             lines.append("fetched:   \(fetched.prefix(12)) at \(Times.utc(source.lastFetchedAt))")
         }
@@ -125,32 +75,33 @@ struct StatusReport {
             let failures = source.consecutiveFailures
             lines.append("error:     \(failures) failed fetch\(failures == 1 ? "" : "es") in a row, the last at \(Times.utc(source.lastErrorAt)) (\(kind)): \(error)")
         }
-        if let applied = source.lastAppliedCommit {
+        if let applied = status.live.commit {
             var line = "live:      \(applied.prefix(12))"
-            if let live {
+            if let live = status.live.revision {
                 line += " by \(live.commit.author) at \(Times.utc(live.commit.authorTime)): \(live.commit.subject)"
             }
-            if let at = source.lastAppliedAt { line += " (applied \(Times.utc(at)))" }
+            if let at = status.live.appliedAt { line += " (applied \(Times.utc(at)))" }
             lines.append(line)
         } else {
             lines.append("live:      nothing applied yet")
         }
-        if let attempted = source.lastAttemptedCommit, attempted != source.lastAppliedCommit {
-            let outcome = source.lastAttemptOutcome?.rawValue ?? "unknown"
-            let author = source.lastAttemptAuthor.map { " by \($0)" } ?? ""
-            let errors = source.lastAttemptDiagnostics.filter { $0.severity == .error }.count
+        let attempt = status.lastAttempt
+        if let attempted = attempt.commit, attempted != status.live.commit {
+            let outcome = attempt.outcome?.rawValue ?? "unknown"
+            let author = attempt.author.map { " by \($0)" } ?? ""
+            let errors = attempt.diagnostics.filter { $0.severity == "error" }.count
             var line = "attempted: \(attempted.prefix(12))\(author): \(outcome)"
-            if source.lastAttemptOutcome == .rejected { line += ", \(errors) error\(errors == 1 ? "" : "s")" }
-            if let subject = self.attempted?.commit.subject { line += " (\(subject))" }
+            if attempt.outcome == .rejected { line += ", \(errors) error\(errors == 1 ? "" : "s")" }
+            if let subject = attempt.revision?.commit.subject { line += " (\(subject))" }
             lines.append(line)
-            if source.lastAttemptOutcome == .rejected {
-                lines.append(contentsOf: source.lastAttemptDiagnostics.map { "  " + $0.formatted })
-                lines.append("  nothing of \(attempted.prefix(12)) was applied; \(source.lastAppliedCommit.map { "\($0.prefix(12)) stays live" } ?? "nothing is live"). Push a commit that fixes it.")
+            if attempt.outcome == .rejected {
+                lines.append(contentsOf: attempt.diagnostics.map { "  " + $0.formatted })
+                lines.append("  nothing of \(attempted.prefix(12)) was applied; \(status.live.commit.map { "\($0.prefix(12)) stays live" } ?? "nothing is live"). Push a commit that fixes it.")
             }
         }
-        if let daemon {
-            if daemonRunning {
-                var line = "daemon:    running, pid \(daemon.pid), since \(Times.utc(daemon.startedAt)); every \(Int(daemon.interval))s"
+        if let daemon = status.daemon {
+            if daemon.running {
+                var line = "daemon:    running, pid \(daemon.pid), since \(Times.utc(daemon.startedAt)); every \(Int(daemon.intervalSeconds))s"
                 if let at = daemon.lastReconcileAt { line += ", last pass \(Times.utc(at))" }
                 if let next = daemon.nextReconcileAt { line += ", next \(Times.utc(next))" }
                 lines.append(line)
@@ -161,36 +112,32 @@ struct StatusReport {
                 lines.append("daemon:    not running (last: pid \(daemon.pid), \(daemon.stoppedAt.map { "stopped \(Times.utc($0))" } ?? "did not stop cleanly"))")
             }
         }
+        let active = status.pipelines.filter { $0.state == .active }
+        let retired = status.pipelines.filter { $0.state == .retired }
         lines.append("pipelines: \(active.count) active, \(retired.count) retired")
         if !active.isEmpty {
             var rows = [["NAME", "VERSION", "SCHEDULE", "NEXT", "SUSPENDED"]]
-            for line in active {
-                let schedule = line.pipeline.map(Self.scheduleText) ?? "(spec unreadable)"
-                let next = line.nextFire.map { Times.local($0, zone: line.pipeline!.schedule!.timeZone) } ?? "-"
-                rows.append([line.record.name, "v\(line.record.version)", schedule, next, line.suspendedText])
+            for pipeline in active {
+                let next = pipeline.schedule?.nextFireTimesLocal.first ?? "-"
+                rows.append([pipeline.name, "v\(pipeline.version)", schedule(pipeline) ?? "(spec unreadable)", next, suspended(pipeline)])
             }
             lines.append(contentsOf: Table.render(rows).map { "  " + $0 })
         }
         if !retired.isEmpty {
             lines.append("retired:")
             var rows = [["NAME", "VERSION", "RETIRED", "FILE"]]
-            for line in retired {
-                rows.append([line.record.name, "v\(line.record.version)", Times.utc(line.record.updatedAt), line.version?.filePath ?? ""])
+            for pipeline in retired {
+                rows.append([pipeline.name, "v\(pipeline.version)", Times.utc(pipeline.updatedAt), pipeline.file ?? ""])
             }
             lines.append(contentsOf: Table.render(rows).map { "  " + $0 })
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func scheduleText(_ pipeline: Pipeline) -> String {
-        guard let schedule = pipeline.schedule else { return "no schedule: runs only when triggered" }
-        return schedule.schedule.description(in: nil)
-    }
-
     // MARK: JSON
 
-    func json() -> JSONValue {
-        func revision(_ record: RevisionRecord?) -> JSONValue {
+    static func json(_ status: StatusReport) -> JSONValue {
+        func revision(_ record: RevisionInfo?) -> JSONValue {
             guard let record else { return JSONOut.null }
             return JSONOut.object([
                 ("commit", JSONOut.commit(record.commit)), ("outcome", JSONOut.string(record.outcome.rawValue)),
@@ -198,50 +145,53 @@ struct StatusReport {
                 ("recordedAt", JSONOut.date(record.recordedAt)),
             ])
         }
-        let pipelineValues = pipelines.map { line in
-            JSONOut.object([
-                ("name", JSONOut.string(line.record.name)), ("state", JSONOut.string(line.record.state.rawValue)),
-                ("version", JSONOut.int(line.record.version)), ("file", JSONOut.string(line.version?.filePath)),
-                ("commit", JSONOut.string(line.version?.commit.id)), ("author", JSONOut.person(line.version?.commit.author)),
-                ("suspended", JSONOut.bool(line.pipeline?.suspend == true || line.override != nil)),
-                ("suspendedBy", line.override.map { override in JSONOut.object([
+        let pipelineValues = status.pipelines.map { pipeline in
+            let active = pipeline.state == .active
+            return JSONOut.object([
+                ("name", JSONOut.string(pipeline.name)), ("state", JSONOut.string(pipeline.state.rawValue)),
+                ("version", JSONOut.int(pipeline.version)), ("file", JSONOut.string(pipeline.file)),
+                ("commit", JSONOut.string(pipeline.commit?.id)), ("author", JSONOut.person(pipeline.commit?.author)),
+                ("suspended", JSONOut.bool(pipeline.suspended)),
+                ("suspendedBy", pipeline.suspendedByOperator.map { override in JSONOut.object([
                     ("actor", JSONOut.string(override.actor)), ("since", JSONOut.date(override.since)), ("reason", JSONOut.string(override.reason)),
                 ]) } ?? JSONOut.null),
-                ("schedule", JSONOut.string(line.pipeline.map(Self.scheduleText))),
-                ("timeZone", JSONOut.string(line.pipeline?.schedule?.timeZone.identifier)),
-                ("nextFireTime", line.record.state == .active ? JSONOut.date(line.nextFire) : JSONOut.null),
-                ("nextFireTimeLocal", line.record.state == .active ? JSONOut.string(line.nextFire.map { Times.local($0, zone: line.pipeline!.schedule!.timeZone) }) : JSONOut.null),
-                ("updatedAt", JSONOut.date(line.record.updatedAt)),
+                ("schedule", JSONOut.string(schedule(pipeline))),
+                ("timeZone", JSONOut.string(pipeline.schedule?.timeZone)),
+                ("nextFireTime", active ? JSONOut.date(pipeline.schedule?.nextFireTimes.first) : JSONOut.null),
+                ("nextFireTimeLocal", active ? JSONOut.string(pipeline.schedule?.nextFireTimesLocal.first) : JSONOut.null),
+                ("updatedAt", JSONOut.date(pipeline.updatedAt)),
             ])
         }
+        let source = status.source
+        let attempt = status.lastAttempt
         return JSONOut.object([
-            ("healthy", JSONOut.bool(healthy)),
-            ("now", JSONOut.date(now)),
-            ("daemon", daemon.map { daemon in JSONOut.object([
-                ("running", JSONOut.bool(daemonRunning)), ("pid", JSONOut.int(daemon.pid)), ("startedAt", JSONOut.date(daemon.startedAt)),
-                ("stoppedAt", JSONOut.date(daemon.stoppedAt)), ("intervalSeconds", JSONOut.int(Int(daemon.interval))),
+            ("healthy", JSONOut.bool(status.healthy)),
+            ("now", JSONOut.date(status.now)),
+            ("daemon", status.daemon.map { daemon in JSONOut.object([
+                ("running", JSONOut.bool(daemon.running)), ("pid", JSONOut.int(daemon.pid)), ("startedAt", JSONOut.date(daemon.startedAt)),
+                ("stoppedAt", JSONOut.date(daemon.stoppedAt)), ("intervalSeconds", JSONOut.int(Int(daemon.intervalSeconds))),
                 ("lastReconcileAt", JSONOut.date(daemon.lastReconcileAt)), ("nextReconcileAt", JSONOut.date(daemon.nextReconcileAt)),
                 ("sourceFailures", JSONOut.int(daemon.sourceFailures)), ("sourceError", JSONOut.string(daemon.sourceError)),
             ]) } ?? JSONOut.null),
             ("source", JSONOut.object([
-                ("url", JSONOut.string(URLRedaction.redact(source.url))), ("ref", JSONOut.string(source.ref)), ("path", JSONOut.string(source.path)),
+                ("url", JSONOut.string(source.url)), ("ref", JSONOut.string(source.ref)), ("path", JSONOut.string(source.path)),
                 ("lastFetchedCommit", JSONOut.string(source.lastFetchedCommit)), ("lastFetchedAt", JSONOut.date(source.lastFetchedAt)),
                 ("lastError", JSONOut.string(source.lastError)), ("lastErrorAt", JSONOut.date(source.lastErrorAt)),
                 ("lastErrorTransient", source.lastErrorTransient.map(JSONOut.bool) ?? JSONOut.null),
                 ("consecutiveFailures", JSONOut.int(source.consecutiveFailures)),
             ])),
             ("live", JSONOut.object([
-                ("commit", JSONOut.string(source.lastAppliedCommit)), ("appliedAt", JSONOut.date(source.lastAppliedAt)),
-                ("revision", revision(live)),
+                ("commit", JSONOut.string(status.live.commit)), ("appliedAt", JSONOut.date(status.live.appliedAt)),
+                ("revision", revision(status.live.revision)),
             ])),
             ("lastAttempt", JSONOut.object([
-                ("commit", JSONOut.string(source.lastAttemptedCommit)), ("attemptedAt", JSONOut.date(source.lastAttemptedAt)),
-                ("outcome", JSONOut.string(source.lastAttemptOutcome?.rawValue)), ("author", JSONOut.person(source.lastAttemptAuthor)),
-                ("diagnostics", JSONOut.array(source.lastAttemptDiagnostics.map(JSONOut.diagnostic))),
-                ("revision", revision(attempted)),
+                ("commit", JSONOut.string(attempt.commit)), ("attemptedAt", JSONOut.date(attempt.attemptedAt)),
+                ("outcome", JSONOut.string(attempt.outcome?.rawValue)), ("author", JSONOut.person(attempt.author)),
+                ("diagnostics", JSONOut.array(attempt.diagnostics.map(JSONOut.diagnostic))),
+                ("revision", revision(attempt.revision)),
             ])),
             ("pipelines", JSONOut.array(pipelineValues)),
-            ("counts", JSONOut.object([("active", JSONOut.int(active.count)), ("retired", JSONOut.int(retired.count))])),
+            ("counts", JSONOut.object([("active", JSONOut.int(status.counts.active)), ("retired", JSONOut.int(status.counts.retired))])),
         ])
     }
 }

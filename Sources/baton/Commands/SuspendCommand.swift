@@ -1,7 +1,5 @@
 import ArgumentParser
-import BatonDaemon
-import BatonStore
-import Foundation
+import BatonOperations
 
 /// `baton suspend NAME` and `baton resume NAME`: an operator's pause on top of Git.
 struct SuspendCommand: AsyncParsableCommand {
@@ -61,46 +59,25 @@ struct ResumeCommand: AsyncParsableCommand {
 }
 
 enum OperatorOverride {
-    /// The operating-system user, as the audit log names operators.
-    static var user: String {
-        if let name = getpwuid(geteuid())?.pointee.pw_name { return String(cString: name) }
-        return ProcessInfo.processInfo.environment["USER"] ?? String(geteuid())
-    }
-
     static func set(_ pipeline: String, suspended: Bool, reason: String?, options: StateOptions, json: Bool) async throws(CommandFailure) {
-        func report(changed: Bool, actor: String?, daemon: Bool) {
-            if json {
-                print(JSONOut.render(JSONOut.object([
-                    ("pipeline", JSONOut.string(pipeline)), ("suspended", JSONOut.bool(suspended)), ("changed", JSONOut.bool(changed)),
-                    ("actor", JSONOut.string(actor)), ("daemonNotified", JSONOut.bool(daemon)),
-                ])))
-            }
+        let operations = try options.operations()
+        let result = try await operation(usage: [.unknownPipeline]) { () async throws(OperationError) in
+            suspended
+                ? try await operations.suspend(pipeline, reason: reason, by: .operatingSystemUser)
+                : try await operations.resume(pipeline, by: .operatingSystemUser)
         }
-        let store = try options.existingStore()
-        do {
-            let version = try await LivePipeline.currentVersion(pipeline, in: store)
-            let existing = try await store.overrides().first { $0.pipeline == pipeline }
-            if suspended == (existing != nil) {
-                if json {
-                    report(changed: false, actor: existing?.actor, daemon: false)
-                } else {
-                    Output.text(suspended ? "\(pipeline) is already suspended by \(existing!.actor)" : "\(pipeline) is not suspended by an operator")
-                }
-                return
-            }
-            let now = Date()
-            let override = suspended ? PipelineOverride(pipeline: pipeline, reason: reason, actor: user, since: now) : nil
-            let event = AuditEvent(
-                time: now, pipeline: pipeline, action: suspended ? "suspend" : "resume", changedFields: [], commit: nil, author: nil,
-                actor: user, message: reason, versionID: version.id)
-            try await store.setOverride(pipeline: pipeline, override, event: event)
-        } catch let failure as CommandFailure {
-            throw failure
-        } catch {
-            throw CommandFailure("\(error)")
+        if json {
+            print(JSONOut.render(JSONOut.object([
+                ("pipeline", JSONOut.string(pipeline)), ("suspended", JSONOut.bool(suspended)), ("changed", JSONOut.bool(result.changed)),
+                ("actor", JSONOut.string(result.actor)), ("daemonNotified", JSONOut.bool(result.daemonNotified)),
+            ])))
+            return
         }
-        let told = DaemonControl.notify(stateDirectory: options.stateDirectory)
-        if json { return report(changed: true, actor: user, daemon: told) }
-        Output.text("\(pipeline) \(suspended ? "suspended" : "resumed") by \(user)\(told ? "" : " (no daemon runs now; it takes effect when one starts)")")
+        guard result.changed else {
+            Output.text(suspended ? "\(pipeline) is already suspended by \(result.actor ?? "an operator")" : "\(pipeline) is not suspended by an operator")
+            return
+        }
+        let user = result.actor ?? ""
+        Output.text("\(pipeline) \(suspended ? "suspended" : "resumed") by \(user)\(result.daemonNotified ? "" : " (no daemon runs now; it takes effect when one starts)")")
     }
 }

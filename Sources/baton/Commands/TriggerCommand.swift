@@ -1,7 +1,6 @@
 import ArgumentParser
-import BatonDaemon
 import BatonEngine
-import BatonManifest
+import BatonOperations
 import BatonStore
 import Foundation
 
@@ -40,38 +39,21 @@ struct TriggerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures(json: json) {
-            let store = try options.existingStore()
-            guard DaemonControl.pid(stateDirectory: options.stateDirectory) != nil else {
-                throw CommandFailure("no baton serve runs on \(options.stateDirectory); start it, or run the pipeline in the foreground with `baton run \(pipeline)`", code: "daemon-not-running")
-            }
+            let operations = try options.operations()
             let given: [String: String]
-            do { given = try RunParameters.parse(parameters) } catch let error as EngineError { throw CommandFailure(error.message, exitCode: 2, code: error.code.rawValue) }
-            let run: RunRecord
-            do {
-                let version = try await LivePipeline.currentVersion(pipeline, in: store)
-                guard let model = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
-                    throw CommandFailure("the stored spec of \"\(pipeline)\" no longer validates; reconcile again", code: "invalid-manifest")
-                }
-                let resolved: [String: String]
-                do { resolved = try RunParameters.resolve(model.parameters, given: given) } catch let error as EngineError {
-                    throw CommandFailure(error.message, exitCode: 2, code: error.code.rawValue)
-                }
-                run = try await store.createRun(RunRecord(
-                    pipeline: pipeline, versionID: version.id, scheduledAt: nil, trigger: "manual", state: .queued,
-                    parameters: resolved, createdAt: Date())).run
-            } catch let failure as CommandFailure {
-                throw failure
-            } catch {
-                throw CommandFailure("\(error)")
+            do { given = try RunParameters.parse(parameters) } catch let error as EngineError {
+                throw CommandFailure(error.message, exitCode: 2, code: OperationError.Code.invalidParameters.rawValue)
             }
-            DaemonControl.notify(stateDirectory: options.stateDirectory)
-            guard let id = run.id else { throw CommandFailure("the run was not recorded") }
+            let queued = try await operation(usage: [.unknownPipeline]) { () async throws(OperationError) in
+                try await operations.trigger(TriggerRequest(pipeline: pipeline, parameters: given), by: .operatingSystemUser)
+            }
+            let id = queued.run.id
             if !wait {
                 if json { Output.json(JSONOut.object([("run", JSONOut.int(Int(id)))])) } else { Output.text("run \(id) of \(pipeline) queued") }
                 return
             }
             if !json { Output.error("run \(id) of \(pipeline) queued; waiting for it to end") }
-            let result = try await RunFollower.waitForEnd(id, store: store)
+            let result = try await RunFollower.waitForEnd(id, store: operations.store)
             if json { Output.json(RunReport.json(result)) } else { Output.text(RunReport.text(result), terminator: "") }
             if result.run.state != .succeeded { throw ExitCode(1) }
         }
@@ -80,7 +62,7 @@ struct TriggerCommand: AsyncParsableCommand {
 
 /// Follows a run someone else executes until it ends.
 enum RunFollower {
-    static func waitForEnd(_ id: Int64, store: SQLiteStore) async throws(CommandFailure) -> RunResult {
+    static func waitForEnd(_ id: Int64, store: any StateStore) async throws(CommandFailure) -> RunResult {
         while true {
             let run: RunRecord?
             do { run = try await store.run(id: id) } catch { throw CommandFailure(error) }

@@ -1,4 +1,5 @@
 import BatonManifest
+import BatonOperations
 import BatonReconciler
 import BatonStore
 import Foundation
@@ -48,6 +49,16 @@ enum JSONOut {
         object([
             ("id", string(stamp.id)), ("author", person(stamp.author)), ("authorTime", date(stamp.authorTime)),
             ("committer", person(stamp.committer)), ("commitTime", date(stamp.commitTime)), ("subject", string(stamp.subject)),
+        ])
+    }
+
+    /// A diagnostic as the operations library carries it, in the same fields.
+    static func diagnostic(_ diagnostic: DiagnosticInfo) -> JSONValue {
+        object([
+            ("file", string(diagnostic.file)), ("line", int(diagnostic.line)), ("column", int(diagnostic.column)),
+            ("pointer", string(diagnostic.pointer)), ("severity", string(diagnostic.severity)),
+            ("code", string(diagnostic.code)), ("message", string(diagnostic.message)),
+            ("formatted", string(diagnostic.formatted)),
         ])
     }
 

@@ -1,0 +1,132 @@
+import BatonStore
+import Foundation
+
+/// One run: how it was started, by whom, how it ended and why.
+public struct RunSummary: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var pipeline: String
+    /// Nil for a run of a manifest file (`baton run FILE`).
+    public var versionID: Int64?
+    /// `schedule`, `manual` or `retry`.
+    public var trigger: String
+    public var state: RunRecord.State
+    /// The slot of a scheduled run.
+    public var scheduledAt: Date?
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var durationMilliseconds: Int?
+    /// Why it ended the way it did (a timeout, a cancel request and by whom).
+    public var reason: String?
+    /// The failed run this one resumes.
+    public var retryOf: Int64?
+    /// Who asked for it (`trigger`, a queued retry); nil for scheduled runs.
+    public var requestedBy: String?
+    public var parameters: [String: String]
+    /// Its attempts, when asked for.
+    public var attempts: [AttemptInfo]?
+
+    public init(_ run: RunRecord, attempts: [TaskAttemptRecord]? = nil) {
+        id = run.id ?? 0
+        pipeline = run.pipeline
+        versionID = run.versionID
+        trigger = run.trigger
+        state = run.state
+        scheduledAt = run.scheduledAt
+        createdAt = run.createdAt
+        startedAt = run.startedAt
+        finishedAt = run.finishedAt
+        durationMilliseconds = run.startedAt.flatMap { start in run.finishedAt.map { Int(($0.timeIntervalSince(start) * 1000).rounded()) } }
+        reason = run.reason
+        retryOf = run.retryOf
+        requestedBy = run.requestedBy
+        parameters = run.parameters
+        self.attempts = attempts.map { $0.map(AttemptInfo.init) }
+    }
+
+    /// Whether the run has ended, whatever way.
+    public var isFinished: Bool { ![.queued, .running].contains(state) }
+}
+
+/// One attempt of one task: which, how it ended and why.
+public struct AttemptInfo: Sendable, Equatable, Codable {
+    public var task: String
+    /// 1, 2, … (0 for a result kept from the failed run a retry resumes).
+    public var attempt: Int
+    public var state: String
+    public var reason: String?
+    public var exitCode: Int?
+    public var signal: Int?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    /// Whether a log was written (an attempt that never started a process has none).
+    public var hasLog: Bool
+
+    public init(_ record: TaskAttemptRecord) {
+        task = record.taskID
+        attempt = record.attempt
+        state = record.state
+        reason = record.reason
+        exitCode = record.exitCode
+        signal = record.signal
+        startedAt = record.startedAt
+        finishedAt = record.finishedAt
+        hasLog = record.logPath != nil
+    }
+}
+
+/// Which runs to list, newest first.
+public struct RunsRequest: Sendable, Hashable {
+    public var pipeline: String?
+    /// Any of these states; empty for all.
+    public var states: [RunRecord.State]
+    public var trigger: String?
+    /// 1 to 1,000.
+    public var limit: Int
+    /// The `nextCursor` of the previous page; nil for the first page.
+    public var cursor: String?
+    /// Whether each run comes with its attempts.
+    public var withAttempts: Bool
+
+    public init(pipeline: String? = nil, states: [RunRecord.State] = [], trigger: String? = nil, limit: Int = 20, cursor: String? = nil, withAttempts: Bool = false) {
+        self.pipeline = pipeline
+        self.states = states
+        self.trigger = trigger
+        self.limit = limit
+        self.cursor = cursor
+        self.withAttempts = withAttempts
+    }
+}
+
+/// A page of runs and where the next one starts (nil on the last page).
+public struct RunPage: Sendable, Equatable, Codable {
+    public var runs: [RunSummary]
+    public var nextCursor: String?
+}
+
+/// One run with its attempts and the graph of its tasks, so a client can draw it.
+public struct RunDetail: Sendable, Equatable, Codable {
+    /// The run, with its attempts.
+    public var run: RunSummary
+    /// The version it ran: its number and commit; nil for a file run.
+    public var version: VersionBrief?
+    /// The tasks of the run's version with their dependencies and where each got to (for a
+    /// file run, the tasks its attempts name, without dependencies).
+    public var tasks: [RunTask]
+}
+
+public struct VersionBrief: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var number: Int
+    public var commit: String
+    public var revisionCommit: String
+}
+
+/// A task of a run: the graph node and its state in the run.
+public struct RunTask: Sendable, Equatable, Codable {
+    public var task: TaskNode
+    /// The last attempt's state; `pending` when none started.
+    public var state: String
+    /// Attempts made (a kept result counts as none).
+    public var attempts: Int
+}
