@@ -1,11 +1,14 @@
 # The two commands a new user types after `git clone`. Each installs what is missing first,
 # so they work on a fresh Debian machine (as root, or with sudo available).
 SWIFT ?= swift
-# openssh-server (and the ssh-keygen it pulls in) only for the SSH tests, which run their own sshd.
-APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config openssh-server
+# openssh-server (and the ssh-keygen it pulls in) only for the SSH tests, which run their own sshd;
+# chromium only for the dashboard's browser tests.
+APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config openssh-server chromium
+# The API's property tests against docs/openapi.yaml (make test only).
+SCHEMATHESIS_VERSION := 4.32.5
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test build deps release benchmark-validate benchmark-schedule benchmark-git benchmark-reconcile benchmark-executor benchmark-daemon
+.PHONY: run test test-deps bench-deps build deps release benchmark-http benchmark-validate benchmark-schedule benchmark-git benchmark-reconcile benchmark-executor benchmark-daemon
 
 ## Install the system packages Baton builds against, only when absent.
 deps:
@@ -15,6 +18,13 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+
+## What only the tests and benchmarks need: schemathesis (PyPI) and wrk (Debian).
+test-deps: deps
+	@python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q "schemathesis==$(SCHEMATHESIS_VERSION)"
+
+bench-deps: deps
+	@dpkg -s wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 
 build: deps
 	$(SWIFT) build
@@ -36,7 +46,7 @@ run: build
 ## threads (one per core), and tests that block a thread (the CLI tests wait on the `baton`
 ## processes they start; Git fixtures wait on `git`) would starve the executor's tests, whose
 ## processes, timeouts and HTTP calls resume on that pool.
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --skip 'CLITests|BatonEngineTests'
 	$(SWIFT) test --skip-build --parallel --filter BatonEngineTests
@@ -63,3 +73,6 @@ benchmark-executor: deps
 
 benchmark-daemon: deps
 	Benchmarks/daemon-benchmark.sh
+
+benchmark-http: bench-deps
+	Benchmarks/http-benchmark.sh
