@@ -41,7 +41,7 @@ public struct OperationError: Error, Sendable, Hashable, Codable, CustomStringCo
     }
 
     /// A store failure: what the store said, with its own code, for whoever reads the log.
-    init(store error: StoreError) {
+    public init(store error: StoreError) {
         self.init(.storeFailed, error.description)
     }
 
