@@ -91,6 +91,49 @@ import Testing
         #expect(try await store.createRun(RunRecord(pipeline: "scratch", versionID: nil, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: F.time(1))).created)
     }
 
+    /// A daemon before `v6-operations` kept its last pass as the JSON `reconcile --json`
+    /// printed, or a failure line; the upgrade carries either over as values.
+    @Test(arguments: [
+        (#"{"outcome":"rejected","alreadyJudged":false,"commit":{"id":"c0ffee","subject":"Break etl","author":{"name":"Ana","email":"ana@example.com"}},"summary":{"create":1,"update":2,"retire":0,"revive":0,"unchanged":3},"diagnostics":[{"severity":"error"},{"severity":"warning"},{"severity":"error"}],"live":"abc"}"#, "x"),
+        ("", "reconcile failed: cannot reach git://example/p"),
+    ])
+    func aDaemonRowOfTheFifthMigrationKeepsItsLastPass(json: String, summary: String) async throws {
+        let temp = try TemporaryDirectory()
+        let path = temp.sub("v5.sqlite")
+        let old = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(old, upTo: "v5-file-runs")
+        try await old.write { db in
+            try db.execute(sql: """
+                INSERT INTO daemon (id, pid, startedAt, interval, reconcileCount, lastReconcileAt, lastReconcileSummary, lastReconcileJSON)
+                VALUES (1, 4242, '2026-01-01 00:00:00.000', 60, 7, '2026-01-01 00:05:00.000', ?, ?)
+                """, arguments: [summary, json.isEmpty ? nil : json])
+        }
+        try old.close()
+
+        let store = try SQLiteStore(path: path)
+        let daemon = try #require(try await store.daemon())
+        #expect(daemon.pid == 4242)
+        #expect(daemon.reconcileCount == 7)
+        let pass = try #require(daemon.lastReconcile)
+        #expect(pass.finishedAt == ISO8601DateFormatter().date(from: "2026-01-01T00:05:00Z"))
+        if json.isEmpty {
+            #expect(pass.outcome == .failed)
+            #expect(pass.error == "cannot reach git://example/p")
+            #expect(pass.commit == nil)
+        } else {
+            #expect(pass.outcome == .rejected)
+            #expect(pass.commit == "c0ffee")
+            #expect(pass.author == Person(name: "Ana", email: "ana@example.com"))
+            #expect(pass.subject == "Break etl")
+            #expect(pass.counts == ReconcilePass.Counts(created: 1, updated: 2, unchanged: 3))
+            #expect(pass.errors == 2 && pass.warnings == 1)
+            #expect(pass.live == "abc")
+        }
+        // The text columns are gone: nothing reads or writes them any more.
+        let columns = try await DatabaseQueue(path: path).read { try $0.columns(in: "daemon").map(\.name) }
+        #expect(!columns.contains("lastReconcileSummary") && !columns.contains("lastReconcileJSON"))
+    }
+
     @Test func aDatabaseFromANewerBatonIsRefused() async throws {
         let temp = try TemporaryDirectory()
         let path = temp.sub("new.sqlite")
