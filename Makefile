@@ -51,6 +51,7 @@ test: test-deps
 	$(SWIFT) test --skip-build --parallel --skip 'CLITests|BatonEngineTests'
 	$(SWIFT) test --skip-build --parallel --filter BatonEngineTests
 	$(SWIFT) test --skip-build --parallel --filter CLITests
+	scripts/schemathesis.sh
 
 release: deps
 	$(SWIFT) build -c release --product baton
