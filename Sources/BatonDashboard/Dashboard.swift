@@ -13,6 +13,10 @@ public enum Dashboard {
     public static var stylesheetHash: String { Stylesheet.hash }
     public static let stylesheetContentType = "text/css; charset=utf-8"
     public static let htmlContentType = "text/html; charset=utf-8"
+    /// The text of every inline `<script>` a page may carry (between the tags, exactly), so
+    /// the server can allow them by hash in its Content-Security-Policy and forbid every
+    /// other script, 'unsafe-inline' included.
+    public static var inlineScripts: [String] { [LogPanelView.scriptSource] }
 
     public static func pipelinesPage(_ model: PipelinesPageModel) -> String { PipelinesPage.render(model) }
     public static func pipelinePage(_ model: PipelinePageModel) -> String { PipelinePage.render(model) }

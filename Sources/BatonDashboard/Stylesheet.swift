@@ -104,6 +104,11 @@ enum Stylesheet {
     button.secondary { background: var(--panel); color: var(--text); border-color: var(--line); }
     button.danger { background: var(--danger); border-color: var(--danger); }
     svg.chart { display: block; width: 100%; height: auto; }
+    /* The graph keeps its drawn size where it fits and scrolls below 640px rather than
+       shrinking its labels away; the timeline always stretches, never below 640px. */
+    svg#dag { width: auto; max-width: max(100%, 640px); }
+    svg#gantt { min-width: 640px; }
+    ul.diagnostics { list-style: none; padding: 0; }
     section.panel > h2:first-child { margin-top: 0; }
     svg.chart text { fill: var(--text); font: 12px system-ui, sans-serif; }
     svg.chart text.sub { fill: var(--muted); font-size: 10.5px; }

@@ -57,7 +57,7 @@ enum CommitsPage {
         }
         let list: HTML = attempt.diagnostics.isEmpty
             ? .empty
-            : "<h3>\(attempt.diagnostics.count) diagnostic\(attempt.diagnostics.count == 1 ? "" : "s")</h3><ul class=\"diagnostics\" style=\"list-style: none; padding: 0\">\n\(diagnostics)</ul>"
+            : "<h3>\(attempt.diagnostics.count) diagnostic\(attempt.diagnostics.count == 1 ? "" : "s")</h3><ul class=\"diagnostics\">\n\(diagnostics)</ul>"
         return """
         <dl class="facts">\(commitFacts(attempt.commit, zone: zone))<dt>Outcome</dt><dd>\(outcome)</dd>\
         <dt>At</dt><dd>\(DashboardTime.element(attempt.at, in: zone))</dd></dl>\(list)

@@ -30,7 +30,7 @@ enum DAGView {
         let w = SVG.number(layout.width), h = SVG.number(layout.height)
         let states = Set(tasks.map(\.state))
         return """
-        <div class="scroll"><svg id="dag" class="chart" viewBox="0 0 \(w) \(h)" style="max-width: \(w)px; min-width: min(\(w)px, 640px)" role="img" aria-labelledby="dag-title">\
+        <div class="scroll"><svg id="dag" class="chart" viewBox="0 0 \(w) \(h)" width="\(w)" height="\(h)" role="img" aria-labelledby="dag-title">\
         <title id="dag-title">Task graph: \(tasks.count) tasks, dependencies drawn left to right</title>
         <defs><marker id="dag-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L8,4 L0,8 z"/></marker></defs>
         \(edges)\(nodes)</svg></div>

@@ -83,7 +83,7 @@ enum GanttView {
         let w = SVG.number(m.width), h = SVG.number(height)
         let states = Set(attempts.filter { $0.startedAt != nil }.map(\.state))
         return """
-        <div class="scroll"><svg id="gantt" class="chart" viewBox="0 0 \(w) \(h)" style="min-width: 640px" role="img" aria-labelledby="gantt-title">\
+        <div class="scroll"><svg id="gantt" class="chart" viewBox="0 0 \(w) \(h)" role="img" aria-labelledby="gantt-title">\
         <title id="gantt-title">Timeline: \(attempts.count) attempts over \(DashboardTime.duration(frame.span))</title>
         \(axis)\(body)</svg></div>
         \(DAGView.legend(DashboardState.allCases.filter { states.contains($0) }))

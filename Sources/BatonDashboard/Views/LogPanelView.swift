@@ -39,8 +39,11 @@ enum LogPanelView {
         return html + script
     }
 
-    static let script: HTML = HTML(raw: """
-    <script>
+    static let script: HTML = HTML(raw: "<script>" + scriptSource + "</script>\n")
+
+    /// The script's text, hashed by the server's Content-Security-Policy.
+    static let scriptSource = """
+
     (function () {
       function follow(pre) {
         if (pre.dataset.following || pre.dataset.ended) return;
@@ -68,7 +71,6 @@ enum LogPanelView {
         panel.addEventListener("toggle", function () { if (panel.open) follow(pre); });
       });
     })();
-    </script>
 
-    """)
+    """
 }
