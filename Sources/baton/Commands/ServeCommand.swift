@@ -154,7 +154,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let metrics = ServerMetrics()
             configuration.metrics = metrics.factory
-            configuration.companions = [HTTPServer.companion(HTTPServerConfiguration(address: http.address, tokens: tokens, metrics: metrics))]
+            configuration.companions = [HTTPServer.companion(HTTPServerConfiguration(address: http.address, tokens: tokens, metrics: metrics, routes: [APIRoutes(), DashboardServerRoutes()]))]
         }
         let daemon = Daemon(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(
