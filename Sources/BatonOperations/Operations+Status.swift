@@ -77,7 +77,7 @@ extension Operations {
         let schedule = model?.schedule.map { schedule in
             let next = record.state == .active ? Array(schedule.schedule.fireTimes(after: time).prefix(fireTimes)) : []
             return ScheduleInfo(
-                description: schedule.schedule.description(in: nil), timeZone: schedule.timeZone.identifier, nextFireTimes: next,
+                description: schedule.schedule.description(in: nil), timeZone: TimeZones.name(of: schedule.timeZone), nextFireTimes: next,
                 nextFireTimesLocal: next.map { RFC3339.localString($0, offsetSeconds: schedule.timeZone.secondsFromGMT(for: $0)) })
         }
         let byManifest = model?.suspend == true

@@ -60,7 +60,7 @@ public struct ScheduleSummary: Sendable, Hashable, Codable {
             return
         }
         description = schedule.schedule.description(in: schedule.timeZone)
-        timeZone = schedule.timeZone.identifier
+        timeZone = TimeZones.name(of: schedule.timeZone)
         next = Array(schedule.schedule.fireTimes(after: instant).prefix(count))
     }
 }

@@ -37,6 +37,16 @@ import Testing
         #expect(adhoc.specReadable)
     }
 
+    /// Foundation names UTC "GMT"; a schedule written in UTC is reported in UTC.
+    @Test func aScheduleWrittenInUTCIsReportedInUTC() async throws {
+        let harness = try OperationsHarness()
+        try await harness.commitAndReconcile(["nightly": OperationsHarness.manifest("nightly", schedule: #"{ "cron": "0 2 * * *", "timezone": "UTC" }"#)])
+        let nightly = try #require(try await harness.operations.pipelines().pipelines.first)
+        #expect(nightly.schedule?.timeZone == "UTC")
+        #expect(nightly.schedule?.description == "at 02:00 every day in UTC")
+        #expect(nightly.schedule?.nextFireTimesLocal.first == "2026-01-01T02:00:00+00:00")
+    }
+
     @Test func pipelinesGiveFireTimesSuspensionAndRecentRunsOldestFirst() async throws {
         let harness = try OperationsHarness()
         try await harness.commitAndReconcile([

@@ -18,6 +18,13 @@ public enum TimeZones {
 
     public static func isKnown(_ name: String) -> Bool { named(name) != nil }
 
+    /// The name to show for a zone: what people wrote. Foundation spells `UTC` as `GMT`, and
+    /// a schedule written `UTC` should not come back to its author as `GMT` in a plan, a
+    /// status report or the API.
+    public static func name(of zone: TimeZone) -> String {
+        zone.identifier == "GMT" ? "UTC" : zone.identifier
+    }
+
     /// The closest real name, for "did you mean" (case slips, a missing underscore).
     public static func suggestion(for name: String) -> String? {
         let candidates = TimeZone.knownTimeZoneIdentifiers + ["UTC", "Asia/Kolkata"]

@@ -12,15 +12,10 @@ enum ScheduleDescription {
         case .cron(let expression, let timeZone):
             let sentence = describe(expression)
             if let readerZone, readerZone.identifier == timeZone.identifier { return sentence }
-            return "\(sentence) in \(zoneName(timeZone))"
+            return "\(sentence) in \(TimeZones.name(of: timeZone))"
         case .every(let interval, let offset):
             return describe(every: interval.milliseconds, offset: offset?.milliseconds ?? 0)
         }
-    }
-
-    /// Foundation spells `UTC` as `GMT`; people wrote UTC.
-    private static func zoneName(_ timeZone: TimeZone) -> String {
-        timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier
     }
 
     // MARK: cron
