@@ -35,7 +35,7 @@ public enum RunRecovery {
                 continue
             }
             var attempts = try await store.attempts(ofRun: id)
-            for index in attempts.indices where attempts[index].state == TaskState.running.rawValue {
+            for index in attempts.indices where attempts[index].state == TaskState.running {
                 var attempt = attempts[index]
                 if let pid = attempt.pid, pid > 0 {
                     let process = attempt.processStartTime.map { ProcessIdentity(pid: Int32(pid), startTime: $0) }
@@ -45,7 +45,7 @@ public enum RunRecovery {
                     // is unknown, so look for the run's variable in every process.
                     settled.terminatedProcesses += await OrphanProcesses.terminate(nil, group: 0, runID: id, grace: grace)
                 }
-                attempt.state = TaskState.failed.rawValue
+                attempt.state = TaskState.failed
                 attempt.reason = RunExecutor.interruptedReason
                 attempt.finishedAt = Date()
                 try await store.updateAttempt(attempt)

@@ -73,7 +73,7 @@ public actor RunSupervisor {
             }
             for missed in decision.missed {
                 records.append(RunRecord(
-                    pipeline: pipeline.name, versionID: pipeline.versionID, scheduledAt: missed.slot, trigger: "schedule", state: .missed,
+                    pipeline: pipeline.name, versionID: pipeline.versionID, scheduledAt: missed.slot, trigger: .schedule, state: .missed,
                     createdAt: time, finishedAt: time, reason: missed.reason))
                 alerts.append((pipeline, records.count - 1))
             }
@@ -82,7 +82,7 @@ public actor RunSupervisor {
             for (index, slot) in decision.start.enumerated() {
                 let isOnTime = decision.onTime && index == decision.start.count - 1
                 var record = RunRecord(
-                    pipeline: pipeline.name, versionID: pipeline.versionID, scheduledAt: slot, trigger: "schedule", state: .running,
+                    pipeline: pipeline.name, versionID: pipeline.versionID, scheduledAt: slot, trigger: .schedule, state: .running,
                     createdAt: time, startedAt: time, ownerPid: Int(me.pid), ownerStartTime: me.startTime)
                 switch pipeline.schedule.concurrency {
                 case .allow:
@@ -145,7 +145,7 @@ public actor RunSupervisor {
         for run in runs {
             guard let id = run.id, active[id] == nil else { continue }
             if waiting[run.pipeline]?.contains(where: { $0.id == id }) == true { continue }
-            if run.state == .queued, run.trigger == "schedule", !runIDs(of: run.pipeline).isEmpty {
+            if run.state == .queued, run.trigger == .schedule, !runIDs(of: run.pipeline).isEmpty {
                 waiting[run.pipeline, default: []].append(run)
                 continue
             }
@@ -243,13 +243,12 @@ public actor RunSupervisor {
             context.model = pipeline
             var request = try await requests.request(
                 versionID: versionID, parameters: run.parameters, scheduledAt: run.scheduledAt,
-                trigger: run.trigger == "schedule" ? "schedule" : run.trigger, continuing: continuing)
-            if run.trigger != "schedule" { request.trigger = run.trigger }
+                trigger: run.trigger, continuing: continuing)
             if continuing.isEmpty, let failed = run.retryOf { request.resume = try await retried(failed, by: id) }
             context.treeRoot = request.treeRoot
             armLateAlert(id, context: context)
             // Once per run: a run continued after a restart started long ago.
-            if run.trigger == "schedule", continuing.isEmpty, let slot = run.scheduledAt {
+            if run.trigger == .schedule, continuing.isEmpty, let slot = run.scheduledAt {
                 metrics.slotStarted(late: (run.startedAt ?? now()).timeIntervalSince(slot))
             }
             logger.info("run started", metadata: ["pipeline": "\(run.pipeline)", "run": "\(id)", "slot": "\(run.scheduledAt.map(RFC3339.utcString) ?? "manual")"])
@@ -289,11 +288,11 @@ public actor RunSupervisor {
     private func endFailed(_ id: Int64, pipeline: String, reason: String) async -> RunRecord? {
         while true {
             do {
-                let open = try await store.attempts(ofRun: id).filter { $0.state == TaskState.running.rawValue }
+                let open = try await store.attempts(ofRun: id).filter { $0.state == TaskState.running }
                 let time = now()
                 let settled = open.map { attempt in
                     var attempt = attempt
-                    attempt.state = TaskState.failed.rawValue
+                    attempt.state = TaskState.failed
                     attempt.reason = attempt.reason ?? reason
                     attempt.finishedAt = time
                     return attempt
@@ -428,7 +427,7 @@ public actor RunSupervisor {
                 author: "\(version.commit.author.name) <\(version.commit.author.email)>", reason: reason)
             var root = FileManager.default.currentDirectoryPath
             do {
-                root = try await requests.request(versionID: pipeline.versionID, parameters: [:], scheduledAt: slot, trigger: "schedule").treeRoot
+                root = try await requests.request(versionID: pipeline.versionID, parameters: [:], scheduledAt: slot, trigger: .schedule).treeRoot
             } catch {
                 logger.warning("cannot export the pipeline's tree for its missed alert; a command alert runs in the daemon's folder", metadata: ["pipeline": "\(pipeline.name)", "error": "\(error)"])
             }

@@ -41,7 +41,7 @@ public actor VersionRequests {
     /// A request to run version `versionID` with `parameters` (resolved against the
     /// pipeline's declarations: defaults filled in, unknown names and values outside
     /// `allowed` refused).
-    public func request(versionID: Int64, parameters: [String: String], scheduledAt: Date?, trigger: String, continuing: [TaskAttemptRecord] = []) async throws(DaemonError) -> RunRequest {
+    public func request(versionID: Int64, parameters: [String: String], scheduledAt: Date?, trigger: RunRecord.Trigger, continuing: [TaskAttemptRecord] = []) async throws(DaemonError) -> RunRequest {
         let entry = try await parsedVersion(versionID)
         let tree = try await treeRoot(commit: entry.version.revisionCommit)
         let resolved: [String: String]

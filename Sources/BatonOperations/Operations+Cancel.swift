@@ -34,7 +34,7 @@ extension Operations {
         }
         var stopped = 0
         if updated.state == .running {
-            for attempt in try await attempts(of: updated) where attempt.state == TaskState.running.rawValue {
+            for attempt in try await attempts(of: updated) where attempt.state == TaskState.running {
                 guard let pid = attempt.pid, let start = attempt.processStartTime,
                       ProcessIdentity(pid: pid_t(pid), startTime: start).isAlive else { continue }
                 if kill(-pid_t(pid), SIGTERM) == 0 { stopped += 1 }

@@ -9,7 +9,7 @@ extension Operations {
     public func log(_ request: LogRequest) async throws(OperationError) -> LogChunk {
         let limit = try Self.checked(request.limit, "limit", in: 1...4_194_304)
         let record = try await attempt(request)
-        let ended = TaskState(rawValue: record.state)?.isTerminal ?? true
+        let ended = record.state.isTerminal
         guard let path = record.logPath else {
             return LogChunk(run: request.run, task: request.task, attempt: record.attempt, state: record.state, offset: request.offset,
                             nextOffset: request.offset, size: 0, ended: ended, bytes: [])

@@ -30,7 +30,7 @@ extension Operations {
         }
         let time = now()
         let run = RunRecord(
-            pipeline: failed.pipeline, versionID: versionID, scheduledAt: nil, trigger: "retry", state: .queued,
+            pipeline: failed.pipeline, versionID: versionID, scheduledAt: nil, trigger: .retry, state: .queued,
             parameters: failed.parameters, createdAt: time, retryOf: id, requestedBy: actor.name)
         let stored = try await stored { () async throws(StoreError) in
             try await store.createRun(run) { created in
@@ -62,7 +62,7 @@ extension Operations {
         }
         return .version(RunRequest(
             pipeline: pipeline, versionID: versionID, commit: version.revisionCommit, treeRoot: tree,
-            taskSpecs: TaskSpecs.canonical(fromSpec: version.spec), parameters: failed.parameters, trigger: "retry", resume: (failed, attempts)))
+            taskSpecs: TaskSpecs.canonical(fromSpec: version.spec), parameters: failed.parameters, trigger: .retry, resume: (failed, attempts)))
     }
 
     /// A run that ended without succeeding, or `not-retryable`.

@@ -39,7 +39,7 @@ extension Operations {
         let tasks = nodes.map { node in
             let mine = attempts.filter { $0.taskID == node.id }
             let last = mine.max { $0.attempt < $1.attempt }
-            return RunTask(task: node, state: last?.state ?? "pending", attempts: mine.map(\.attempt).max() ?? 0)
+            return RunTask(task: node, state: last?.state ?? .pending, attempts: mine.map(\.attempt).max() ?? 0)
         }
         return RunDetail(
             run: RunSummary(record, attempts: attempts),

@@ -18,7 +18,7 @@ extension Operations {
         }
         let time = now()
         let run = RunRecord(
-            pipeline: request.pipeline, versionID: version.id, scheduledAt: nil, trigger: "manual", state: .queued,
+            pipeline: request.pipeline, versionID: version.id, scheduledAt: nil, trigger: .manual, state: .queued,
             parameters: parameters, createdAt: time, requestedBy: actor.name)
         let stored = try await stored { () async throws(StoreError) in
             try await store.createRun(run) { created in

@@ -9,7 +9,7 @@ extension SQLiteStore {
             var request = RunRecord.all()
             if let pipeline = query.pipeline { request = request.filter(Column("pipeline") == pipeline) }
             if !query.states.isEmpty { request = request.filter(query.states.map(\.rawValue).contains(Column("state"))) }
-            if let trigger = query.trigger { request = request.filter(Column("trigger") == trigger) }
+            if let trigger = query.trigger { request = request.filter(Column("trigger") == trigger.rawValue) }
             if let before = query.beforeID { request = request.filter(Column("id") < before) }
             return try request.order(Column("id").desc).limit(max(0, query.limit)).fetchAll(db)
         }

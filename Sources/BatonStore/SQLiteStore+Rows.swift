@@ -116,7 +116,7 @@ extension SourceRecord: FetchableRecord, PersistableRecord {
         lastAppliedAt = try row.value("lastAppliedAt", of: table)
         lastAttemptedCommit = try row.value("lastAttemptedCommit", of: table)
         lastAttemptedAt = try row.value("lastAttemptedAt", of: table)
-        lastAttemptOutcome = (try row.value("lastAttemptOutcome", of: table) as String?).flatMap(RevisionOutcome.init(rawValue:))
+        lastAttemptOutcome = try row.value("lastAttemptOutcome", of: table)
         lastAttemptAuthor = try Person.from(row, name: "lastAttemptAuthorName", email: "lastAttemptAuthorEmail", of: table)
         lastAttemptDiagnostics = JSONColumn.decode([Diagnostic].self, try row.value("lastAttemptDiagnostics", of: table), default: [])
         lastError = try row.value("lastError", of: table)
@@ -156,8 +156,8 @@ extension RevisionRecord: FetchableRecord, MutablePersistableRecord {
         self.init(
             id: try row.value("id", of: table),
             commit: try CommitStamp(row: row, of: table),
-            outcome: RevisionOutcome(rawValue: try row.value("outcome", of: table)) ?? .rejected,
-            movement: RevisionMovement(rawValue: try row.value("movement", of: table)) ?? .unrelated,
+            outcome: try row.value("outcome", of: table),
+            movement: try row.value("movement", of: table),
             summary: PlanSummary(creates: try row.value("creates", of: table), updates: try row.value("updates", of: table), retires: try row.value("retires", of: table), revives: try row.value("revives", of: table), unchanged: try row.value("unchanged", of: table)),
             diagnostics: JSONColumn.decode([Diagnostic].self, try row.value("diagnostics", of: table), default: []),
             recordedAt: try row.value("recordedAt", of: table))
@@ -186,7 +186,7 @@ extension PipelineRecord: FetchableRecord, PersistableRecord {
     public init(row: Row) throws(StoreError) {
         let table = Self.databaseTableName
         self.init(
-            name: try row.value("name", of: table), state: PipelineState(rawValue: try row.value("state", of: table)) ?? .retired,
+            name: try row.value("name", of: table), state: try row.value("state", of: table),
             currentVersionID: try row.value("currentVersionID", of: table), version: try row.value("version", of: table), specHash: try row.value("specHash", of: table),
             createdAt: try row.value("createdAt", of: table), updatedAt: try row.value("updatedAt", of: table))
     }
@@ -209,7 +209,7 @@ extension PipelineVersion: FetchableRecord, MutablePersistableRecord {
         let table = Self.databaseTableName
         self.init(
             id: try row.value("id", of: table), pipeline: try row.value("pipeline", of: table), number: try row.value("number", of: table),
-            changeKind: ChangeKind(rawValue: try row.value("changeKind", of: table)) ?? .update,
+            changeKind: try row.value("changeKind", of: table),
             spec: try row.value("spec", of: table), specHash: try row.value("specHash", of: table), commit: try CommitStamp(row: row, of: table),
             revisionCommit: try row.value("revisionCommit", of: table), treeID: try row.value("treeID", of: table), filePath: try row.value("filePath", of: table), blobID: try row.value("blobID", of: table),
             mergeCommit: try row.value("mergeCommit", of: table), mergedBy: try Person.from(row, name: "mergedByName", email: "mergedByEmail", of: table),
@@ -289,6 +289,16 @@ extension ManifestIndexEntry: FetchableRecord, PersistableRecord {
     }
 }
 
+/// Read from their raw text; a value this Baton does not know is an unreadable row
+/// (`Row.value(_:of:)`), not a guess.
+extension RunRecord.State: DatabaseValueConvertible {}
+extension RunRecord.Trigger: DatabaseValueConvertible {}
+extension TaskState: DatabaseValueConvertible {}
+extension PipelineState: DatabaseValueConvertible {}
+extension ChangeKind: DatabaseValueConvertible {}
+extension RevisionOutcome: DatabaseValueConvertible {}
+extension RevisionMovement: DatabaseValueConvertible {}
+
 extension RunRecord: FetchableRecord, MutablePersistableRecord {
     public static var databaseTableName: String { "run" }
 
@@ -296,7 +306,7 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
         let table = Self.databaseTableName
         self.init(
             id: try row.value("id", of: table), pipeline: try row.value("pipeline", of: table), versionID: try row.value("versionID", of: table), scheduledAt: try row.value("scheduledAt", of: table),
-            trigger: try row.value("trigger", of: table), state: State(rawValue: try row.value("state", of: table)) ?? .failed,
+            trigger: try row.value("trigger", of: table), state: try row.value("state", of: table),
             parameters: JSONColumn.decode([String: String].self, try row.value("parameters", of: table), default: [:]),
             createdAt: try row.value("createdAt", of: table), startedAt: try row.value("startedAt", of: table), finishedAt: try row.value("finishedAt", of: table), reason: try row.value("reason", of: table),
             retryOf: try row.value("retryOf", of: table), ownerPid: try row.value("ownerPid", of: table), ownerStartTime: try row.value("ownerStartTime", of: table),
@@ -309,7 +319,7 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
         container["pipeline"] = pipeline
         container["versionID"] = versionID
         container["scheduledAt"] = DatabaseDate.text(scheduledAt)
-        container["trigger"] = trigger
+        container["trigger"] = trigger.rawValue
         container["state"] = state.rawValue
         container["parameters"] = JSONColumn.encode(parameters)
         container["createdAt"] = DatabaseDate.text(createdAt)
@@ -330,7 +340,7 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
     /// `SQLiteStore+RunWrites.swift`), in `columns` order, id last.
     static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes, requestedBy"
     var arguments: StatementArguments {
-        [pipeline, versionID, DatabaseDate.text(scheduledAt), trigger, state.rawValue, JSONColumn.encode(parameters),
+        [pipeline, versionID, DatabaseDate.text(scheduledAt), trigger.rawValue, state.rawValue, JSONColumn.encode(parameters),
          DatabaseDate.text(createdAt), DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), reason, retryOf, ownerPid, ownerStartTime,
          manifestPath, JSONColumn.encode(taskSpecHashes), requestedBy]
     }
@@ -353,7 +363,7 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
         container["runID"] = runID
         container["taskID"] = taskID
         container["attempt"] = attempt
-        container["state"] = state
+        container["state"] = state.rawValue
         container["startedAt"] = DatabaseDate.text(startedAt)
         container["finishedAt"] = DatabaseDate.text(finishedAt)
         container["exitCode"] = exitCode
@@ -370,7 +380,7 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
 
     static let columns = "runID, taskID, attempt, state, startedAt, finishedAt, exitCode, signal, reason, outputs, logPath, pid, processStartTime, cacheKey"
     var arguments: StatementArguments {
-        [runID, taskID, attempt, state, DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), exitCode, signal, reason,
+        [runID, taskID, attempt, state.rawValue, DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), exitCode, signal, reason,
          JSONColumn.encode(outputs), logPath, pid, processStartTime, cacheKey]
     }
 }

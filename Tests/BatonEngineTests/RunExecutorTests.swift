@@ -64,7 +64,7 @@ import Testing
         #expect(trace.suffix(2) == ["start last", "end last"])
         let attempts = try await bench.store.attempts(ofRun: try #require(result.run.id))
         #expect(attempts.count == 7)
-        #expect(attempts.allSatisfy { $0.state == "succeeded" && $0.exitCode == 0 && $0.pid != nil })
+        #expect(attempts.allSatisfy { $0.state == .succeeded && $0.exitCode == 0 && $0.pid != nil })
     }
 
     @Test func whenAndIfDecideWhichTasksRun() async throws {
@@ -165,7 +165,7 @@ import Testing
         #expect(result.tasks.first?.attempts == 3)
         #expect(elapsed >= 0.3, "100 ms then 200 ms of delay: \(elapsed)")
         let attempts = try await bench.store.attempts(ofRun: try #require(result.run.id))
-        #expect(attempts.map(\.state) == ["failed", "failed", "succeeded"])
+        #expect(attempts.map(\.state) == [TaskState.failed, .failed, .succeeded])
         #expect(RunRules.retryDelay(beforeAttempt: 3, settings: TaskSettings(retryDelay: ManifestDuration(milliseconds: 100), retryBackoff: 2), jitter: 0) == .milliseconds(200))
         #expect(RunRules.retryDelay(beforeAttempt: 5, settings: TaskSettings(retryDelay: ManifestDuration(milliseconds: 100), retryBackoff: 2, retryMaxDelay: ManifestDuration(milliseconds: 300)), jitter: 1) == .milliseconds(330))
     }
@@ -261,7 +261,7 @@ import Testing
         #expect(state(failed, "report") == .skipped)
         _ = FileManager.default.createFile(atPath: marker, contents: nil)
         var again = try bench.request(json)
-        again.trigger = "retry"
+        again.trigger = .retry
         again.resume = (failed.run, try await bench.store.attempts(ofRun: try #require(failed.run.id)))
         let resumed = try await bench.executor().execute(again)
         #expect(resumed.run.state == .succeeded, "\(resumed.tasks)")

@@ -119,7 +119,7 @@ import Testing
         #expect(result.run.state == .timedOut)
         #expect(result.tasks.first?.state == .cancelled)
         let attempts = try await bench.store.attempts(ofRun: try #require(result.run.id))
-        #expect(attempts.map(\.state) == ["cancelled"])
+        #expect(attempts.map(\.state) == [TaskState.cancelled])
         #expect(attempts.first?.reason == "cancelled while waiting for a worker")
         #expect(executor.workers.counts.available == 0 && executor.workers.counts.waiting == 0, "no slot was taken or lost")
         executor.workers.release()

@@ -31,7 +31,7 @@ import Testing
         #expect(text.contains(#""outcome":"rejected""#))
         #expect(try OperationJSON.decoder.decode(ReconcilePass.self, from: data) == pass)
 
-        let chunk = LogChunk(run: 1, task: "t", attempt: 1, state: "running", offset: 0, nextOffset: 3, size: 9, ended: false, bytes: Array("hé".utf8))
+        let chunk = LogChunk(run: 1, task: "t", attempt: 1, state: .running, offset: 0, nextOffset: 3, size: 9, ended: false, bytes: Array("hé".utf8))
         let encoded = String(decoding: try OperationJSON.encoder.encode(chunk), as: UTF8.self)
         #expect(encoded.contains(#""text":"hé""#) && encoded.contains(#""complete":false"#))
         #expect(try OperationJSON.decoder.decode(LogChunk.self, from: Data(encoded.utf8)) == chunk)

@@ -54,7 +54,7 @@ struct OperationsHarness {
 
     /// A run recorded directly, as the scheduler or an executor would have.
     @discardableResult
-    func recordRun(_ pipeline: String, state: RunRecord.State, trigger: String = "schedule", slot: Date? = nil, versionID: Int64? = nil) async throws -> RunRecord {
+    func recordRun(_ pipeline: String, state: RunRecord.State, trigger: RunRecord.Trigger = .schedule, slot: Date? = nil, versionID: Int64? = nil) async throws -> RunRecord {
         let version = try await store.currentVersions(of: [pipeline]).first
         let run = RunRecord(
             pipeline: pipeline, versionID: versionID ?? version?.id, scheduledAt: slot, trigger: trigger, state: state,

@@ -31,13 +31,13 @@ import Testing
         let version = try #require(try await harness.store.currentVersions(of: ["flaky"]).first?.id)
         let requests = VersionRequests(store: harness.store, stateDirectory: harness.state)
         let executor = RunExecutor(store: harness.store, stateDirectory: harness.state)
-        let failed = try await executor.execute(try await requests.request(versionID: version, parameters: [:], scheduledAt: nil, trigger: "manual"))
+        let failed = try await executor.execute(try await requests.request(versionID: version, parameters: [:], scheduledAt: nil, trigger: .manual))
         #expect(failed.run.state == .failed)
 
         try Data().write(to: URL(fileURLWithPath: marker))
         let queued = try await harness.operations.retry(failed.run.id!, by: .token("fixer"))
         #expect(queued.run.state == .queued)
-        #expect(queued.run.trigger == "retry")
+        #expect(queued.run.trigger == .retry)
         #expect(queued.run.retryOf == failed.run.id)
         #expect(queued.run.requestedBy == "fixer")
         #expect(queued.daemonNotified)
@@ -58,7 +58,7 @@ import Testing
         let attempts = try #require(detail.run.attempts)
         #expect(attempts.first { $0.task == "first" }?.attempt == 0)
         #expect(attempts.first { $0.task == "first" }?.reason == "kept from run \(failed.run.id!)")
-        #expect(attempts.first { $0.task == "second" }?.state == "succeeded")
+        #expect(attempts.first { $0.task == "second" }?.state == .succeeded)
         let lines = try String(contentsOfFile: count, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 1, "the task that succeeded ran again")
     }
@@ -66,16 +66,16 @@ import Testing
     @Test func theForegroundRetryResumesTheFailedRunInItsVersionsTree() async throws {
         let harness = try OperationsHarness()
         try await harness.commitAndReconcile(["p": OperationsHarness.manifest("p")])
-        let failed = try await harness.recordRun("p", state: .failed, trigger: "manual")
+        let failed = try await harness.recordRun("p", state: .failed, trigger: .manual)
         guard case .version(let request) = try await harness.operations.foregroundRetry(failed.id!) else {
             Issue.record("a version's run is retried from its version")
             return
         }
-        #expect(request.trigger == "retry")
+        #expect(request.trigger == .retry)
         #expect(request.resume?.run.id == failed.id)
         #expect(FileManager.default.fileExists(atPath: request.treeRoot + "/manifests/p.json"))
 
-        let file = try await harness.store.createRun(RunRecord(pipeline: "file", versionID: nil, scheduledAt: nil, trigger: "manual", state: .failed, createdAt: OperationsHarness.now)).run
+        let file = try await harness.store.createRun(RunRecord(pipeline: "file", versionID: nil, scheduledAt: nil, trigger: .manual, state: .failed, createdAt: OperationsHarness.now)).run
         guard case .file(let run, _) = try await harness.operations.foregroundRetry(file.id!) else {
             Issue.record("a file run is handed back to the command line")
             return
@@ -87,7 +87,7 @@ import Testing
         let harness = try OperationsHarness()
         try await harness.commitAndReconcile(["p": OperationsHarness.manifest("p")])
         for state in [RunRecord.State.running, .queued, .succeeded] {
-            let run = try await harness.recordRun("p", state: state, trigger: "manual")
+            let run = try await harness.recordRun("p", state: state, trigger: .manual)
             let error = await #expect(throws: OperationError.self) { try await harness.operations.retry(run.id!, by: .token("t")) }
             #expect(error?.code == .notRetryable)
             #expect(error?.httpStatus == 409)
@@ -96,14 +96,14 @@ import Testing
         let unknown = await #expect(throws: OperationError.self) { try await harness.operations.retry(77, by: .token("t")) }
         #expect(unknown?.code == .unknownRun)
 
-        let file = try await harness.store.createRun(RunRecord(pipeline: "file", versionID: nil, scheduledAt: nil, trigger: "manual", state: .failed, createdAt: OperationsHarness.now)).run
+        let file = try await harness.store.createRun(RunRecord(pipeline: "file", versionID: nil, scheduledAt: nil, trigger: .manual, state: .failed, createdAt: OperationsHarness.now)).run
         let fileRun = await #expect(throws: OperationError.self) { try await harness.operations.retry(file.id!, by: .token("t")) }
         #expect(fileRun?.code == .notRetryable)
 
-        let failed = try await harness.recordRun("p", state: .failed, trigger: "manual")
+        let failed = try await harness.recordRun("p", state: .failed, trigger: .manual)
         harness.link.setRunning(nil)
         let stopped = await #expect(throws: OperationError.self) { try await harness.operations.retry(failed.id!, by: .token("t")) }
         #expect(stopped?.code == .daemonNotRunning)
-        #expect(try await harness.store.runs(RunQuery(trigger: "retry", limit: 10)).isEmpty)
+        #expect(try await harness.store.runs(RunQuery(trigger: .retry, limit: 10)).isEmpty)
     }
 }

@@ -34,10 +34,10 @@ import Testing
     @Test func triggerFilterAndAttempts() async throws {
         let harness = try OperationsHarness()
         try await harness.commitAndReconcile(["a": OperationsHarness.manifest("a")])
-        let manual = try await harness.recordRun("a", state: .failed, trigger: "manual")
+        let manual = try await harness.recordRun("a", state: .failed, trigger: .manual)
         try await harness.recordRun("a", state: .succeeded, slot: OperationsHarness.now)
-        _ = try await harness.store.insertAttempt(TaskAttemptRecord(runID: manual.id!, taskID: "main", attempt: 1, state: "failed", exitCode: 3, reason: "exit 3"))
-        let page = try await harness.operations.runs(RunsRequest(trigger: "manual", withAttempts: true))
+        _ = try await harness.store.insertAttempt(TaskAttemptRecord(runID: manual.id!, taskID: "main", attempt: 1, state: .failed, exitCode: 3, reason: "exit 3"))
+        let page = try await harness.operations.runs(RunsRequest(trigger: .manual, withAttempts: true))
         #expect(page.runs.map(\.id) == [manual.id!])
         #expect(page.nextCursor == nil)
         #expect(page.runs.first?.attempts?.map(\.exitCode) == [3])
@@ -66,9 +66,9 @@ import Testing
     @Test func aRunComesWithItsAttemptsAndTheGraphOfItsVersion() async throws {
         let harness = try OperationsHarness()
         try await harness.commitAndReconcile(["etl": OperationsHarness.manifest("etl", tasks: PipelineOperationTests.graph)])
-        let run = try await harness.recordRun("etl", state: .failed, trigger: "manual")
+        let run = try await harness.recordRun("etl", state: .failed, trigger: .manual)
         let id = try #require(run.id)
-        for (task, attempt, state) in [("extract", 1, "succeeded"), ("transform", 1, "failed"), ("transform", 2, "failed"), ("load", 0, "skipped")] {
+        for (task, attempt, state) in [("extract", 1, TaskState.succeeded), ("transform", 1, .failed), ("transform", 2, .failed), ("load", 0, .skipped)] {
             _ = try await harness.store.insertAttempt(TaskAttemptRecord(runID: id, taskID: task, attempt: attempt, state: state))
         }
         let detail = try await harness.operations.run(id)
@@ -76,7 +76,7 @@ import Testing
         #expect(detail.run.attempts?.count == 4)
         #expect(detail.version?.number == 1)
         #expect(detail.tasks.map(\.task.id) == ["extract", "transform", "load", "cleanup"])
-        #expect(detail.tasks.map(\.state) == ["succeeded", "failed", "skipped", "pending"])
+        #expect(detail.tasks.map(\.state) == [TaskState.succeeded, .failed, .skipped, .pending])
         #expect(detail.tasks.map(\.attempts) == [1, 2, 0, 0])
         #expect(detail.tasks[2].task.needs == ["transform"])
     }

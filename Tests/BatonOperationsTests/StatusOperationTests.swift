@@ -53,7 +53,7 @@ import Testing
             "sales": OperationsHarness.manifest("sales"),
             "paused": OperationsHarness.manifest("paused", fields: #""suspend": true"#),
         ])
-        for state in [RunRecord.State.succeeded, .failed, .running] { try await harness.recordRun("sales", state: state, trigger: "manual") }
+        for state in [RunRecord.State.succeeded, .failed, .running] { try await harness.recordRun("sales", state: state, trigger: .manual) }
         _ = try await harness.operations.suspend("sales", reason: "maintenance", by: .token("ci"))
 
         let list = try await harness.operations.pipelines(PipelinesRequest(fireTimes: 3, recentRuns: 2))

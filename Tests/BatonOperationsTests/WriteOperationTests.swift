@@ -16,7 +16,7 @@ import Testing
         #expect(queued.daemonNotified)
         #expect(harness.link.notifications == 1)
         #expect(queued.run.state == .queued)
-        #expect(queued.run.trigger == "manual")
+        #expect(queued.run.trigger == .manual)
         #expect(queued.run.requestedBy == "deploy-bot")
         #expect(queued.run.parameters == ["region": "eu"])
         let stored = try #require(try await harness.store.run(id: queued.run.id))
@@ -76,7 +76,7 @@ import Testing
     @Test func cancellingARunningRunRecordsTheRequestForItsExecutor() async throws {
         let harness = try OperationsHarness()
         try await harness.commitAndReconcile(["p": OperationsHarness.manifest("p")])
-        let running = try await harness.recordRun("p", state: .running, trigger: "manual")
+        let running = try await harness.recordRun("p", state: .running, trigger: .manual)
         let result = try await harness.operations.cancel(running.id!, by: .operatingSystemUser)
         #expect(result.outcome == .requested)
         #expect(result.run.state == .running)

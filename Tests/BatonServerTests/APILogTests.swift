@@ -103,7 +103,7 @@ import Testing
     @Test func aRunningAttemptsLogIsNotComplete() async throws {
         let server = try await APIFixture.server()
         let run = try await server.trigger("slow")
-        _ = try await server.waitForRun(run.id) { $0.tasks.first?.state == "running" }
+        _ = try await server.waitForRun(run.id) { $0.tasks.first?.state == .running }
         let path = "/runs/\(run.id)/tasks/wait/attempts/1/log"
         // The task prints before it sleeps; wait for the line to reach the log.
         var reply = try await server.call(path)

@@ -103,7 +103,7 @@ import Testing
         #expect(detail.run.attempts?.map(\.task) == ["greet"])
         #expect(detail.run.attempts?.first?.hasLog == true)
         #expect(detail.tasks.map(\.task.id) == ["greet"])
-        #expect(detail.tasks.first?.state == "succeeded")
+        #expect(detail.tasks.first?.state == .succeeded)
         #expect(detail.version?.number == 1)
         await server.stop()
     }

@@ -11,7 +11,7 @@ import Testing
         let server = try await APIFixture.server()
         let queued = try await server.trigger("params", body: #"{"parameters": {"region": "eu"}}"#)
         #expect(queued.parameters == ["region": "eu"])
-        #expect(queued.trigger == "manual")
+        #expect(queued.trigger == .manual)
         let done = try await server.waitForRun(queued.id)
         #expect(done.run.state == .succeeded)
         let log = try await server.call("/runs/\(queued.id)/tasks/show/attempts/1/log")
@@ -42,7 +42,7 @@ import Testing
     @Test func cancelStopsARunningRun() async throws {
         let server = try await APIFixture.server()
         let queued = try await server.trigger("slow")
-        _ = try await server.waitForRun(queued.id) { $0.tasks.first?.state == "running" }
+        _ = try await server.waitForRun(queued.id) { $0.tasks.first?.state == .running }
         let cancel = try await server.call("POST", "/runs/\(queued.id)/cancel")
         #expect(cancel.status == 202)
         let result = try OperationJSON.decoder.decode(CancelResult.self, from: Data(cancel.body.utf8))
@@ -66,7 +66,7 @@ import Testing
 
         let retry = try await server.api(QueuedRun.self, "POST", "/runs/\(failed.id)/retry", status: 202)
         #expect(retry.run.retryOf == failed.id)
-        #expect(retry.run.trigger == "retry")
+        #expect(retry.run.trigger == .retry)
         #expect(retry.run.requestedBy == "operator")
         #expect(try await server.waitForRun(retry.run.id).run.state == .failed)
 

@@ -28,7 +28,7 @@ import Testing
             let id = try #require(Int64(location.dropFirst("/ui/runs/".count)))
             let run = try await harness.operations.run(id).run
             #expect(run.pipeline == "params")
-            #expect(run.trigger == "manual")
+            #expect(run.trigger == .manual)
             #expect(run.parameters["region"] == "eu")
             #expect(run.requestedBy == "operator")
             let audit = try await harness.operations.audit(AuditRequest(pipeline: "params"))
@@ -97,7 +97,7 @@ import Testing
             let queued = try await harness.operations.trigger(TriggerRequest(pipeline: "slow"), by: .token("setup"))
             let id = queued.run.id
             try await eventually("the slow task to start") {
-                try await harness.operations.run(id).run.attempts?.contains { $0.state == "running" } == true
+                try await harness.operations.run(id).run.attempts?.contains { $0.state == .running } == true
             }
             let page = try await browser.get("/ui/runs/\(id)")
             #expect(page.body.contains("/ui/runs/\(id)/cancel"))

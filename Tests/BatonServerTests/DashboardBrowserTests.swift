@@ -124,7 +124,7 @@ struct DashboardBrowserTests {
                 try await browser.viewport(width: 1920, height: 1080)
                 let run = try await harness.operations.trigger(TriggerRequest(pipeline: "warehouse"), by: .token("operator")).run.id
                 try await eventually("the printer to start") {
-                    try await harness.operations.run(run).run.attempts?.contains { $0.task == "printer" && $0.state == "running" } == true
+                    try await harness.operations.run(run).run.attempts?.contains { $0.task == "printer" && $0.state == .running } == true
                 }
                 try await browser.navigate(harness.base + "/ui/runs/\(run)")
                 let count = "document.querySelectorAll('pre.log[data-task=printer] > span').length"

@@ -14,7 +14,7 @@ import Testing
         let store = server.handle.store
         let pipeline = try #require(try await store.pipelines().first { $0.name == "hello" })
         let run = try await store.createRun(RunRecord(
-            pipeline: "hello", versionID: pipeline.currentVersionID, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: Date())).run
+            pipeline: "hello", versionID: pipeline.currentVersionID, scheduledAt: nil, trigger: .manual, state: .queued, createdAt: Date())).run
         await server.handle.checkMailbox()
         let ended = try await eventually { try await store.run(id: run.id!).flatMap { $0.isFinished ? $0 : nil } }
         #expect(ended.state == .succeeded)
@@ -59,7 +59,7 @@ import Testing
         let store = server.handle.store
         let pipeline = try #require(try await store.pipelines().first { $0.name == "alerted" })
         _ = try await store.createRun(RunRecord(
-            pipeline: "alerted", versionID: pipeline.currentVersionID, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: Date()))
+            pipeline: "alerted", versionID: pipeline.currentVersionID, scheduledAt: nil, trigger: .manual, state: .queued, createdAt: Date()))
         await server.handle.checkMailbox()
         // The 404 target is tried four times (10, 20, 40 ms apart) before it counts as failed.
         let text = try await eventually { () async throws -> String? in

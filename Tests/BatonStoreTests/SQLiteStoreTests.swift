@@ -65,7 +65,7 @@ import Testing
         let etl = try #require(try await store.versions(of: "etl").first)
         #expect(etl.commit.author.email == "ana@example.com")
         #expect(etl.spec == #"{"name":"etl"}"#)
-        let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: etl.id, scheduledAt: F.time(1), trigger: "schedule", state: .queued, createdAt: F.time(1)))
+        let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: etl.id, scheduledAt: F.time(1), trigger: .schedule, state: .queued, createdAt: F.time(1)))
         #expect(run.created)
     }
 
@@ -86,9 +86,9 @@ import Testing
         #expect(runs.first?.versionID == 1)
         #expect(runs.first?.retryOf == nil)
         // The slot is still unique after the rebuild, and a file run needs no version.
-        let again = try await store.createRun(RunRecord(pipeline: "etl", versionID: 1, scheduledAt: try #require(runs.first?.scheduledAt), trigger: "schedule", state: .queued, createdAt: F.time(1)))
+        let again = try await store.createRun(RunRecord(pipeline: "etl", versionID: 1, scheduledAt: try #require(runs.first?.scheduledAt), trigger: .schedule, state: .queued, createdAt: F.time(1)))
         #expect(!again.created)
-        #expect(try await store.createRun(RunRecord(pipeline: "scratch", versionID: nil, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: F.time(1))).created)
+        #expect(try await store.createRun(RunRecord(pipeline: "scratch", versionID: nil, scheduledAt: nil, trigger: .manual, state: .queued, createdAt: F.time(1))).created)
     }
 
     /// A daemon before `v6-operations` kept its last pass as the JSON `reconcile --json`

@@ -190,13 +190,13 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         try await store.apply(F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)]))
         let versionID = try #require(try await store.versions(of: "etl").first?.id)
         let slot = F.time(100)
-        let first = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: slot, trigger: "schedule", state: .queued, createdAt: slot))
-        let again = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: slot, trigger: "schedule", state: .queued, createdAt: slot.addingTimeInterval(1)))
+        let first = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: slot, trigger: .schedule, state: .queued, createdAt: slot))
+        let again = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: slot, trigger: .schedule, state: .queued, createdAt: slot.addingTimeInterval(1)))
         #expect(first.created)
         #expect(!again.created)
         #expect(again.run.id == first.run.id)
-        let manual1 = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: nil, trigger: "manual", state: .queued, parameters: ["region": "eu"], createdAt: slot))
-        let manual2 = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: slot))
+        let manual1 = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: nil, trigger: .manual, state: .queued, parameters: ["region": "eu"], createdAt: slot))
+        let manual2 = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: nil, trigger: .manual, state: .queued, createdAt: slot))
         #expect(manual1.created && manual2.created)
         #expect(manual1.run.id != manual2.run.id)
         let runs = try await store.runs(of: "etl", limit: 10)
@@ -212,19 +212,19 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
 
     private func runsAndAttempts(_ store: any StateStore) async throws {
         let version = try await versionID(store)
-        var run = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "manual", state: .queued, createdAt: F.time(1))).run
+        var run = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: .manual, state: .queued, createdAt: F.time(1))).run
         let runID = try #require(run.id)
         run.state = .running
         run.startedAt = F.time(2)
         try await store.updateRun(run)
-        var attempt = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "extract", attempt: 1, state: "running", startedAt: F.time(2), pid: 4242, processStartTime: 99))
+        var attempt = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "extract", attempt: 1, state: .running, startedAt: F.time(2), pid: 4242, processStartTime: 99))
         #expect(attempt.id != nil)
-        attempt.state = "succeeded"
+        attempt.state = .succeeded
         attempt.exitCode = 0
         attempt.finishedAt = F.time(3)
         attempt.outputs = ["rows": "12"]
         try await store.updateAttempt(attempt)
-        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "load", attempt: 1, state: "skipped"))
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "load", attempt: 1, state: .skipped))
         run.state = .succeeded
         run.finishedAt = F.time(4)
         try await store.updateRun(run)
@@ -238,7 +238,7 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         #expect(attempts[0].outputs == ["rows": "12"])
         #expect(attempts[0].pid == 4242 && attempts[0].processStartTime == 99)
         #expect(try await store.recentRuns(limit: 5).map(\.id) == [runID])
-        let retry = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "retry", state: .queued, createdAt: F.time(5), retryOf: runID)).run
+        let retry = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: .retry, state: .queued, createdAt: F.time(5), retryOf: runID)).run
         #expect(try await store.run(id: try #require(retry.id))?.retryOf == runID)
         // Read and write in one step: the change sees the stored row, not the caller's copy.
         let ended = try await store.updateRun(id: runID) { stored in
@@ -248,16 +248,16 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         #expect(try await store.run(id: runID)?.reason == "seen state succeeded")
         await #expect(throws: StoreError.self) { try await store.updateRun(id: 9_999) { _ in } }
         await #expect(throws: StoreError.self) {
-            try await store.updateRun(RunRecord(id: 9_999, pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "manual", state: .failed, createdAt: F.time(1)))
+            try await store.updateRun(RunRecord(id: 9_999, pipeline: "etl", versionID: version, scheduledAt: nil, trigger: .manual, state: .failed, createdAt: F.time(1)))
         }
     }
 
     private func cacheHits(_ store: any StateStore) async throws {
         let version = try await versionID(store)
-        let runID = try #require(try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: "manual", state: .succeeded, createdAt: F.time(1))).run.id)
-        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 1, state: "failed", finishedAt: F.time(10), cacheKey: "k"))
-        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 2, state: "succeeded", finishedAt: F.time(20), outputs: ["a": "1"], cacheKey: "k"))
-        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 3, state: "succeeded", finishedAt: F.time(30), outputs: ["a": "2"], cacheKey: "other"))
+        let runID = try #require(try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: nil, trigger: .manual, state: .succeeded, createdAt: F.time(1))).run.id)
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 1, state: .failed, finishedAt: F.time(10), cacheKey: "k"))
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 2, state: .succeeded, finishedAt: F.time(20), outputs: ["a": "1"], cacheKey: "k"))
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: runID, taskID: "t", attempt: 3, state: .succeeded, finishedAt: F.time(30), outputs: ["a": "2"], cacheKey: "other"))
         #expect(try await store.cachedAttempt(pipeline: "etl", taskID: "t", cacheKey: "k", since: F.time(0))?.outputs == ["a": "1"])
         #expect(try await store.cachedAttempt(pipeline: "etl", taskID: "t", cacheKey: "k", since: F.time(21)) == nil)
         #expect(try await store.cachedAttempt(pipeline: "other", taskID: "t", cacheKey: "k", since: F.time(0)) == nil)
@@ -267,7 +267,7 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
     private func batchOfSlots(_ store: any StateStore) async throws {
         let version = try await versionID(store)
         func run(_ slot: Int, _ state: RunRecord.State) -> RunRecord {
-            RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time(slot), trigger: "schedule", state: state, createdAt: F.time(100))
+            RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time(slot), trigger: .schedule, state: state, createdAt: F.time(100))
         }
         let first = try await store.createRuns([run(1, .missed), run(2, .running), run(3, .queued)])
         #expect(first.map(\.created) == [true, true, true])
@@ -285,10 +285,10 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         var ids: [Int64] = []
         for slot in 1...5 {
             let state: RunRecord.State = slot == 2 ? .running : .succeeded
-            let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time(slot), trigger: "schedule", state: state, createdAt: F.time(slot))).run
+            let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time(slot), trigger: .schedule, state: state, createdAt: F.time(slot))).run
             let id = try #require(run.id)
             ids.append(id)
-            _ = try await store.insertAttempt(TaskAttemptRecord(runID: id, taskID: "t", attempt: 1, state: "succeeded"))
+            _ = try await store.insertAttempt(TaskAttemptRecord(runID: id, taskID: "t", attempt: 1, state: .succeeded))
         }
         let pruned = try await store.pruneRuns(of: "etl", keep: 2)
         // The newest two stay, and so does a run still running, however old.

@@ -79,7 +79,7 @@ import Testing
         #expect(try await store.treesInUse() == [String(repeating: "2", count: 40), String(repeating: "3", count: 40)])
 
         // A run of the first version, still running somewhere, keeps its tree.
-        let (run, _) = try await store.createRun(RunRecord(pipeline: "a", versionID: first, scheduledAt: nil, trigger: "manual", state: .running, createdAt: F.time(3)))
+        let (run, _) = try await store.createRun(RunRecord(pipeline: "a", versionID: first, scheduledAt: nil, trigger: .manual, state: .running, createdAt: F.time(3)))
         #expect(try await store.treesInUse().contains(String(repeating: "1", count: 40)))
         var ended = run
         ended.state = .succeeded

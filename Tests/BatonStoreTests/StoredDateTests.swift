@@ -44,4 +44,26 @@ import Testing
         let required = await #expect(throws: StoreError.self) { try await store.daemon() }
         #expect(required?.message.contains("startedAt") == true)
     }
+
+    /// A state or trigger this Baton does not know (written by a newer one, or by hand) is an
+    /// error naming the row and column, not a run quietly read as failed.
+    @Test func aStateOrTriggerThisBatonDoesNotKnowIsAnErrorNotAGuess() async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let run = try await store.createRun(RunRecord(pipeline: "p", versionID: nil, scheduledAt: nil, trigger: .manual, state: .running, createdAt: Date())).run
+        let id = try #require(run.id)
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: id, taskID: "t", attempt: 1, state: .running))
+        #expect(try await store.run(id: id)?.trigger == .manual)
+        let queue = try DatabaseQueue(path: store.path)
+        for (column, value) in [("trigger", "webhook"), ("state", "paused")] {
+            try await queue.write { try $0.execute(sql: "UPDATE run SET \(column) = ? WHERE id = ?", arguments: [value, id]) }
+            let error = await #expect(throws: StoreError.self) { try await store.run(id: id) }
+            #expect(error?.code == .unreadable)
+            #expect(error?.message.contains("run row's \(column) holds") == true, "\(error?.message ?? "")")
+            try await queue.write { try $0.execute(sql: "UPDATE run SET trigger = 'manual', state = 'running' WHERE id = ?", arguments: [id]) }
+        }
+        try await queue.write { try $0.execute(sql: "UPDATE task_attempt SET state = 'paused'") }
+        let error = await #expect(throws: StoreError.self) { try await store.attempts(ofRun: id) }
+        #expect(error?.message.contains("task_attempt row's state holds") == true, "\(error?.message ?? "")")
+    }
 }

@@ -23,7 +23,7 @@ extension RunExecutor {
             if let key = cacheKey, let hit = try await store.cachedAttempt(pipeline: request.pipeline.name, taskID: task.id, cacheKey: key, since: since) {
                 let reason = "cached: run \(hit.runID) attempt \(hit.attempt) had the same key"
                 _ = try await store.insertAttempt(TaskAttemptRecord(
-                    runID: context.runID, taskID: task.id, attempt: 0, state: TaskState.cached.rawValue, finishedAt: now(),
+                    runID: context.runID, taskID: task.id, attempt: 0, state: TaskState.cached, finishedAt: now(),
                     reason: reason, outputs: hit.outputs, logPath: hit.logPath, cacheKey: key))
                 return FinishedTask(result: TaskResult(id: task.id, state: .cached, outputs: hit.outputs, reason: reason))
             }
@@ -50,7 +50,7 @@ extension RunExecutor {
                 result.reason = "cancelled while waiting for a worker"
                 if unsaved == nil, attempt == max(1, firstAttempt) {
                     _ = try await store.insertAttempt(TaskAttemptRecord(
-                        runID: context.runID, taskID: task.id, attempt: 0, state: TaskState.cancelled.rawValue, finishedAt: now(),
+                        runID: context.runID, taskID: task.id, attempt: 0, state: TaskState.cancelled, finishedAt: now(),
                         reason: result.reason))
                 }
                 break
@@ -93,7 +93,7 @@ extension RunExecutor {
         let outputPath = base + ".out"
         let started = now()
         var record = try await store.insertAttempt(TaskAttemptRecord(
-            runID: context.runID, taskID: task.id, attempt: attempt, state: TaskState.running.rawValue, startedAt: started,
+            runID: context.runID, taskID: task.id, attempt: attempt, state: TaskState.running, startedAt: started,
             logPath: logPath, cacheKey: cacheKey))
         progress(ProgressEvent(runID: context.runID, task: task.id, kind: .started(attempt: attempt)))
 
@@ -190,7 +190,7 @@ extension RunExecutor {
             }
         }
         result.finishedAt = now()
-        record.state = result.state.rawValue
+        record.state = result.state
         record.finishedAt = result.finishedAt
         record.reason = result.reason
         record.outputs = result.outputs
@@ -198,7 +198,7 @@ extension RunExecutor {
     }
 
     private func finishWithoutProcess(_ task: PipelineTask, context: RunContext, state: TaskState, reason: String) async throws -> TaskResult {
-        _ = try await store.insertAttempt(TaskAttemptRecord(runID: context.runID, taskID: task.id, attempt: 0, state: state.rawValue, finishedAt: now(), reason: reason))
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: context.runID, taskID: task.id, attempt: 0, state: state, finishedAt: now(), reason: reason))
         return TaskResult(id: task.id, state: state, reason: reason)
     }
 }

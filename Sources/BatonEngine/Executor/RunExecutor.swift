@@ -148,12 +148,12 @@ public final class RunExecutor: Sendable {
         for attempt in resume.attempts { last[attempt.taskID] = attempt }
         var kept: [String: TaskResult] = [:]
         for task in request.pipeline.tasks {
-            guard let attempt = last[task.id], attempt.state == TaskState.succeeded.rawValue || attempt.state == TaskState.cached.rawValue else { continue }
+            guard let attempt = last[task.id], attempt.state == TaskState.succeeded || attempt.state == TaskState.cached else { continue }
             _ = try await store.insertAttempt(TaskAttemptRecord(
                 runID: runID, taskID: task.id, attempt: 0, state: attempt.state, startedAt: attempt.startedAt,
                 finishedAt: attempt.finishedAt, exitCode: attempt.exitCode, reason: "kept from run \(oldID)", outputs: attempt.outputs,
                 logPath: attempt.logPath))
-            kept[task.id] = TaskResult(id: task.id, state: TaskState(rawValue: attempt.state) ?? .succeeded, outputs: attempt.outputs, reason: "kept from run \(oldID)")
+            kept[task.id] = TaskResult(id: task.id, state: attempt.state, outputs: attempt.outputs, reason: "kept from run \(oldID)")
         }
         return (kept, [:])
     }
@@ -172,14 +172,14 @@ public final class RunExecutor: Sendable {
         var results: [String: TaskResult] = [:]
         var next: [String: Int] = [:]
         for task in request.pipeline.tasks {
-            guard let attempt = last[task.id], let state = TaskState(rawValue: attempt.state), state.isTerminal else { continue }
+            guard let attempt = last[task.id], attempt.state.isTerminal else { continue }
             let allowed = (task.settings.inheriting(from: request.pipeline.defaults).retries ?? 0) + 1
             if attempt.reason == interruptedReason, attempt.attempt < allowed {
                 next[task.id] = attempt.attempt + 1
                 continue
             }
             results[task.id] = TaskResult(
-                id: task.id, state: state, attempts: attempt.attempt, exitCode: attempt.exitCode.map(Int32.init), outputs: attempt.outputs,
+                id: task.id, state: attempt.state, attempts: attempt.attempt, exitCode: attempt.exitCode.map(Int32.init), outputs: attempt.outputs,
                 reason: attempt.reason, startedAt: attempt.startedAt, finishedAt: attempt.finishedAt)
         }
         return (results, next)
@@ -275,7 +275,7 @@ public final class RunExecutor: Sendable {
     /// Records a task that never started (skipped or cancelled) as an attempt without a
     /// process, so the store tells the whole story of the run.
     private func record(_ result: TaskResult, _ context: RunContext) async throws -> TaskResult {
-        _ = try await store.insertAttempt(TaskAttemptRecord(runID: context.runID, taskID: result.id, attempt: 0, state: result.state.rawValue, finishedAt: now(), reason: result.reason))
+        _ = try await store.insertAttempt(TaskAttemptRecord(runID: context.runID, taskID: result.id, attempt: 0, state: result.state, finishedAt: now(), reason: result.reason))
         progress(ProgressEvent(runID: context.runID, task: result.id, kind: .finished(result)))
         return result
     }

@@ -21,7 +21,7 @@ public struct RunRequest: Sendable {
     /// The slot of a scheduled run; nil for a manual one.
     public var scheduledAt: Date?
     /// `manual`, `schedule` or `retry`.
-    public var trigger: String
+    public var trigger: RunRecord.Trigger
     /// For `baton retry`: the failed run and its attempts. Its succeeded tasks keep their
     /// results; the rest run again.
     public var resume: (run: RunRecord, attempts: [TaskAttemptRecord])?
@@ -33,7 +33,7 @@ public struct RunRequest: Sendable {
     /// `baton retry` can find the file again.
     public var manifestPath: String?
 
-    public init(pipeline: Pipeline, versionID: Int64?, commit: String, treeRoot: String, taskSpecs: [String: String] = [:], parameters: [String: String] = [:], scheduledAt: Date? = nil, trigger: String = "manual", resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil) {
+    public init(pipeline: Pipeline, versionID: Int64?, commit: String, treeRoot: String, taskSpecs: [String: String] = [:], parameters: [String: String] = [:], scheduledAt: Date? = nil, trigger: RunRecord.Trigger = .manual, resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil) {
         self.pipeline = pipeline
         self.versionID = versionID
         self.commit = commit

@@ -1,3 +1,4 @@
+import BatonStore
 import Foundation
 
 /// A piece of an attempt's log, from a byte offset, and where the next piece starts.
@@ -10,7 +11,7 @@ public struct LogChunk: Sendable, Equatable, Codable {
     public var task: String
     public var attempt: Int
     /// The attempt's state when read.
-    public var state: String
+    public var state: TaskState
     public var offset: UInt64
     public var nextOffset: UInt64
     /// The log's size when read.
@@ -25,7 +26,7 @@ public struct LogChunk: Sendable, Equatable, Codable {
     /// The bytes as text (invalid UTF-8 replaced).
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public init(run: Int64, task: String, attempt: Int, state: String, offset: UInt64, nextOffset: UInt64, size: UInt64, ended: Bool, bytes: [UInt8]) {
+    public init(run: Int64, task: String, attempt: Int, state: TaskState, offset: UInt64, nextOffset: UInt64, size: UInt64, ended: Bool, bytes: [UInt8]) {
         self.run = run
         self.task = task
         self.attempt = attempt
@@ -46,7 +47,7 @@ public struct LogChunk: Sendable, Equatable, Codable {
         run = try container.decode(Int64.self, forKey: .run)
         task = try container.decode(String.self, forKey: .task)
         attempt = try container.decode(Int.self, forKey: .attempt)
-        state = try container.decode(String.self, forKey: .state)
+        state = try container.decode(TaskState.self, forKey: .state)
         offset = try container.decode(UInt64.self, forKey: .offset)
         nextOffset = try container.decode(UInt64.self, forKey: .nextOffset)
         size = try container.decode(UInt64.self, forKey: .size)

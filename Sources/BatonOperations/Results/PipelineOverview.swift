@@ -57,7 +57,7 @@ public struct OperatorSuspension: Sendable, Equatable, Codable {
 public struct RunBrief: Sendable, Equatable, Codable {
     public var id: Int64
     public var state: RunRecord.State
-    public var trigger: String
+    public var trigger: RunRecord.Trigger
     public var scheduledAt: Date?
     public var createdAt: Date
     public var startedAt: Date?

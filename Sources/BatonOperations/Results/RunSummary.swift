@@ -8,7 +8,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// Nil for a run of a manifest file (`baton run FILE`).
     public var versionID: Int64?
     /// `schedule`, `manual` or `retry`.
-    public var trigger: String
+    public var trigger: RunRecord.Trigger
     public var state: RunRecord.State
     /// The slot of a scheduled run.
     public var scheduledAt: Date?
@@ -53,7 +53,7 @@ public struct AttemptInfo: Sendable, Equatable, Codable {
     public var task: String
     /// 1, 2, … (0 for a result kept from the failed run a retry resumes).
     public var attempt: Int
-    public var state: String
+    public var state: TaskState
     public var reason: String?
     public var exitCode: Int?
     public var signal: Int?
@@ -80,7 +80,7 @@ public struct RunsRequest: Sendable, Hashable {
     public var pipeline: String?
     /// Any of these states; empty for all.
     public var states: [RunRecord.State]
-    public var trigger: String?
+    public var trigger: RunRecord.Trigger?
     /// 1 to 1,000.
     public var limit: Int
     /// The `nextCursor` of the previous page; nil for the first page.
@@ -88,7 +88,7 @@ public struct RunsRequest: Sendable, Hashable {
     /// Whether each run comes with its attempts.
     public var withAttempts: Bool
 
-    public init(pipeline: String? = nil, states: [RunRecord.State] = [], trigger: String? = nil, limit: Int = 20, cursor: String? = nil, withAttempts: Bool = false) {
+    public init(pipeline: String? = nil, states: [RunRecord.State] = [], trigger: RunRecord.Trigger? = nil, limit: Int = 20, cursor: String? = nil, withAttempts: Bool = false) {
         self.pipeline = pipeline
         self.states = states
         self.trigger = trigger
@@ -126,7 +126,7 @@ public struct VersionBrief: Sendable, Equatable, Codable {
 public struct RunTask: Sendable, Equatable, Codable {
     public var task: TaskNode
     /// The last attempt's state; `pending` when none started.
-    public var state: String
+    public var state: TaskState
     /// Attempts made (a kept result counts as none).
     public var attempts: Int
 }

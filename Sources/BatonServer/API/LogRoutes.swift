@@ -56,7 +56,7 @@ struct LogRoutes {
             }
             headers[Self.sizeHeader] = String(size)
             headers[Self.nextOffsetHeader] = String(selected.upperBound)
-            headers[Self.stateHeader] = probe.state
+            headers[Self.stateHeader] = probe.state.rawValue
             headers[Self.completeHeader] = probe.ended && selected.upperBound >= size ? "true" : "false"
             let request = LogRequest(run: id, task: task, attempt: number)
             let body = ResponseBody(contentLength: Int(selected.count)) { writer in

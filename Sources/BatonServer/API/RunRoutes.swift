@@ -7,9 +7,6 @@ import Hummingbird
 struct RunRoutes {
     let environment: ServerEnvironment
 
-    /// What `?trigger=` may name.
-    static let triggers: Set<String> = ["schedule", "manual", "retry"]
-
     func register(on api: RouterGroup<BatonRequestContext>) {
         let operations = environment.operations
         api.get("runs") { request, _ in
@@ -49,9 +46,12 @@ struct RunRoutes {
             }
             if !states.contains(state) { states.append(state) }
         }
-        let trigger = try query.string("trigger")
-        if let trigger, !triggers.contains(trigger) {
-            throw .badRequest("trigger \"\(trigger.prefix(64))\" is not one of \(triggers.sorted().joined(separator: ", "))")
+        var trigger: RunRecord.Trigger?
+        if let name = try query.string("trigger") {
+            guard let known = RunRecord.Trigger(rawValue: name) else {
+                throw .badRequest("trigger \"\(name.prefix(64))\" is not one of \(RunRecord.Trigger.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            trigger = known
         }
         let pipeline = try query.string("pipeline")
         if pipeline?.isEmpty == true { throw .badRequest("pipeline must name a pipeline, not be empty") }

@@ -21,7 +21,7 @@ enum DashboardModels {
             name: p.name, description: p.description, version: p.version, isRetired: p.state == .retired,
             scheduleText: p.schedule?.description, timeZone: p.schedule.flatMap { zones.zone($0.timeZone) },
             nextFire: p.schedule?.nextFireTimes.first, suspension: suspension(p),
-            recentRuns: p.recentRuns.map { RunSquare(id: $0.id, state: DashboardState($0.state.rawValue), trigger: $0.trigger, slot: $0.scheduledAt, createdAt: $0.createdAt) })
+            recentRuns: p.recentRuns.map { RunSquare(id: $0.id, state: DashboardState($0.state.rawValue), trigger: $0.trigger.rawValue, slot: $0.scheduledAt, createdAt: $0.createdAt) })
     }
 
     static func suspension(_ p: PipelineOverview) -> Suspension {
@@ -47,7 +47,7 @@ enum DashboardModels {
                     change: v.fields.isEmpty || v.change != .update ? v.change.rawValue : v.fields.map(\.pointer).joined(separator: ", "))
             },
             runs: runs.runs.map {
-                RunRow(id: $0.id, state: DashboardState($0.state.rawValue), trigger: $0.trigger, slot: $0.scheduledAt, startedAt: $0.startedAt, finishedAt: $0.finishedAt)
+                RunRow(id: $0.id, state: DashboardState($0.state.rawValue), trigger: $0.trigger.rawValue, slot: $0.scheduledAt, startedAt: $0.startedAt, finishedAt: $0.finishedAt)
             },
             olderRunsURL: runs.nextCursor.map { "\(routes.pipeline(p.name))?cursor=\(DashboardSite.queryEncoded($0))" })
     }
@@ -55,12 +55,12 @@ enum DashboardModels {
     static func run(_ detail: RunDetail, logs: [LogPanel], chrome: PageChrome) -> RunPageModel {
         let run = detail.run
         return RunPageModel(
-            chrome: chrome, pipeline: run.pipeline, id: run.id, state: DashboardState(run.state.rawValue), trigger: run.trigger,
+            chrome: chrome, pipeline: run.pipeline, id: run.id, state: DashboardState(run.state.rawValue), trigger: run.trigger.rawValue,
             reason: run.reason ?? run.requestedBy.map { "requested by \($0)" }, version: detail.version?.number, retryOf: run.retryOf,
             slot: run.scheduledAt, createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt, parameters: run.parameters,
-            tasks: detail.tasks.map { BatonDashboard.TaskNode(id: $0.task.id, needs: $0.task.needs, state: DashboardState($0.state)) },
+            tasks: detail.tasks.map { BatonDashboard.TaskNode(id: $0.task.id, needs: $0.task.needs, state: DashboardState($0.state.rawValue)) },
             attempts: (run.attempts ?? []).map {
-                AttemptSummary(task: $0.task, attempt: $0.attempt, state: DashboardState($0.state), startedAt: $0.startedAt, finishedAt: $0.finishedAt,
+                AttemptSummary(task: $0.task, attempt: $0.attempt, state: DashboardState($0.state.rawValue), startedAt: $0.startedAt, finishedAt: $0.finishedAt,
                                exitCode: $0.exitCode, reason: $0.reason)
             },
             logs: logs)

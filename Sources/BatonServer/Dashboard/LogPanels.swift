@@ -49,7 +49,7 @@ enum LogPanels {
             bytes = bytes[bytes.startIndex..<bytes.startIndex]
         }
         let end = start + UInt64(bytes.count)
-        let state = DashboardState(chunk.state)
+        let state = DashboardState(chunk.state.rawValue)
         let stream = chunk.ended ? nil : routes.logStream(run: run, task: attempt.task, attempt: attempt.attempt, offset: Int(end))
         return LogPanel(task: attempt.task, attempt: attempt.attempt, state: state, lines: LogLineText.lines(bytes), truncated: truncated, streamURL: stream)
     }

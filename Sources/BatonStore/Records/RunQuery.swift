@@ -6,13 +6,12 @@ public struct RunQuery: Sendable, Hashable {
     public var pipeline: String?
     /// Any of these states; empty for every state.
     public var states: [RunRecord.State]
-    /// `schedule`, `manual`, `retry`.
-    public var trigger: String?
+    public var trigger: RunRecord.Trigger?
     /// Only runs with a lower id: the last id of the previous page.
     public var beforeID: Int64?
     public var limit: Int
 
-    public init(pipeline: String? = nil, states: [RunRecord.State] = [], trigger: String? = nil, beforeID: Int64? = nil, limit: Int) {
+    public init(pipeline: String? = nil, states: [RunRecord.State] = [], trigger: RunRecord.Trigger? = nil, beforeID: Int64? = nil, limit: Int) {
         self.pipeline = pipeline
         self.states = states
         self.trigger = trigger

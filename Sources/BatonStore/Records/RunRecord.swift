@@ -10,13 +10,23 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         case queued, running, succeeded, failed, cancelled, timedOut, skipped, missed
     }
 
+    /// What started a run. Stored as its raw text; a row with any other text is unreadable,
+    /// never guessed at.
+    public enum Trigger: String, Sendable, Hashable, Codable, CaseIterable {
+        /// A slot of the pipeline's schedule came due (or was missed).
+        case schedule
+        /// Someone asked: `baton trigger`, `baton run`, the API or the dashboard.
+        case manual
+        /// A failed run resumed: `baton retry`, the API or the dashboard.
+        case retry
+    }
+
     public var id: Int64?
     public var pipeline: String
     /// The version it runs; nil for `baton run FILE`, which runs a manifest outside the store.
     public var versionID: Int64?
     public var scheduledAt: Date?
-    /// `schedule` or `manual`.
-    public var trigger: String
+    public var trigger: Trigger
     public var state: State
     public var parameters: [String: String]
     public var createdAt: Date
@@ -40,7 +50,7 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
     /// foreground, whose process owner ran them.
     public var requestedBy: String?
 
-    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: String, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:], requestedBy: String? = nil) {
+    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: Trigger, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:], requestedBy: String? = nil) {
         self.id = id
         self.pipeline = pipeline
         self.versionID = versionID
@@ -70,7 +80,7 @@ public struct TaskAttemptRecord: Sendable, Hashable, Codable, Identifiable {
     public var runID: Int64
     public var taskID: String
     public var attempt: Int
-    public var state: String
+    public var state: TaskState
     public var startedAt: Date?
     public var finishedAt: Date?
     public var exitCode: Int?
@@ -85,7 +95,7 @@ public struct TaskAttemptRecord: Sendable, Hashable, Codable, Identifiable {
     /// The cache key a successful attempt is found again by.
     public var cacheKey: String?
 
-    public init(id: Int64? = nil, runID: Int64, taskID: String, attempt: Int, state: String, startedAt: Date? = nil, finishedAt: Date? = nil, exitCode: Int? = nil, signal: Int? = nil, reason: String? = nil, outputs: [String: String] = [:], logPath: String? = nil, pid: Int? = nil, processStartTime: Int64? = nil, cacheKey: String? = nil) {
+    public init(id: Int64? = nil, runID: Int64, taskID: String, attempt: Int, state: TaskState, startedAt: Date? = nil, finishedAt: Date? = nil, exitCode: Int? = nil, signal: Int? = nil, reason: String? = nil, outputs: [String: String] = [:], logPath: String? = nil, pid: Int? = nil, processStartTime: Int64? = nil, cacheKey: String? = nil) {
         self.id = id
         self.runID = runID
         self.taskID = taskID

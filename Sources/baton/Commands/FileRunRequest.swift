@@ -34,7 +34,7 @@ enum FileRunRequest {
         let spec = CanonicalSpec.of(Array(bytes))?.spec ?? ""
         var request = RunRequest(
             pipeline: model, versionID: nil, commit: commit, treeRoot: treeRoot, taskSpecs: TaskSpecs.canonical(fromSpec: spec),
-            parameters: try parameters(model), trigger: resume == nil ? "manual" : "retry", resume: resume)
+            parameters: try parameters(model), trigger: resume == nil ? .manual : .retry, resume: resume)
         request.manifestPath = absolute.path
         return request
     }
@@ -53,9 +53,9 @@ enum FileRunRequest {
             try parameters(of: run, fitting: model, path: path)
         }, resume: (run, attempts))
         let now = TaskSpecs.hashes(request.taskSpecs)
-        var lastState: [String: String] = [:]
+        var lastState: [String: TaskState] = [:]
         for attempt in attempts.sorted(by: { $0.attempt < $1.attempt }) { lastState[attempt.taskID] = attempt.state }
-        let kept = lastState.filter { $0.value == TaskState.succeeded.rawValue || $0.value == TaskState.cached.rawValue }.keys
+        let kept = lastState.filter { $0.value == TaskState.succeeded || $0.value == TaskState.cached }.keys
         let changed = kept.filter { now[$0] == nil || now[$0] != run.taskSpecHashes[$0] }.sorted()
         guard changed.isEmpty else {
             let names = changed.map { "\"\($0)\"" }.joined(separator: ", ")

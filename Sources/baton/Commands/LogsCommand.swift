@@ -102,12 +102,12 @@ struct LogsCommand: AsyncParsableCommand {
     }
 
     private static func hasEnded(_ record: AttemptInfo) -> Bool {
-        TaskState(rawValue: record.state)?.isTerminal ?? true
+        record.state.isTerminal
     }
 
     /// `failed: secret "db" is not set …`, or the state alone when there is no reason.
     static func outcome(_ record: AttemptInfo) -> String {
-        record.reason.map { "\(record.state): \($0)" } ?? record.state
+        record.reason.map { "\(record.state.rawValue): \($0)" } ?? record.state.rawValue
     }
 
     /// The `--json` document: the run and each attempt with its reason and parsed lines.

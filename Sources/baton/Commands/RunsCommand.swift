@@ -39,7 +39,7 @@ struct RunsCommand: AsyncParsableCommand {
             var rows = [["ID", "PIPELINE", "TRIGGER", "STATE", "SCHEDULED", "STARTED", "DURATION"]]
             for run in runs {
                 let duration = run.durationMilliseconds.map { RunReport.duration(Double($0) / 1000) } ?? "-"
-                rows.append([String(run.id), run.pipeline, run.trigger, run.state.rawValue,
+                rows.append([String(run.id), run.pipeline, run.trigger.rawValue, run.state.rawValue,
                              run.scheduledAt.map(RFC3339.utcString) ?? "-", run.startedAt.map(RFC3339.utcString) ?? "-", duration])
             }
             Output.text(runs.isEmpty ? "no runs yet" : Table.render(rows).joined(separator: "\n"))
@@ -55,7 +55,7 @@ struct RunsCommand: AsyncParsableCommand {
     static func json(_ run: RunSummary, attempts: [AttemptInfo]?) -> JSONValue {
         var fields: [(String, JSONValue)] = [
             ("id", JSONOut.int(Int(run.id))), ("pipeline", JSONOut.string(run.pipeline)),
-            ("trigger", JSONOut.string(run.trigger)), ("state", JSONOut.string(run.state.rawValue)),
+            ("trigger", JSONOut.string(run.trigger.rawValue)), ("state", JSONOut.string(run.state.rawValue)),
             ("scheduledAt", JSONOut.date(run.scheduledAt)), ("startedAt", JSONOut.date(run.startedAt)),
             ("finishedAt", JSONOut.date(run.finishedAt)), ("reason", JSONOut.string(run.reason)),
             ("retryOf", JSONOut.int(run.retryOf.map(Int.init))),
@@ -68,7 +68,7 @@ struct RunsCommand: AsyncParsableCommand {
     static func attemptFields(_ record: AttemptInfo) -> [(String, JSONValue)] {
         [
             ("task", JSONOut.string(record.task)), ("attempt", JSONOut.int(record.attempt)),
-            ("state", JSONOut.string(record.state)), ("reason", JSONOut.string(record.reason)),
+            ("state", JSONOut.string(record.state.rawValue)), ("reason", JSONOut.string(record.reason)),
             ("exitCode", JSONOut.int(record.exitCode)), ("signal", JSONOut.int(record.signal)),
             ("startedAt", JSONOut.date(record.startedAt)), ("finishedAt", JSONOut.date(record.finishedAt)),
         ]

@@ -87,7 +87,7 @@ enum RunFollower {
         return order.compactMap { id in
             guard let attempt = last[id] else { return nil }
             return TaskResult(
-                id: id, state: TaskState(rawValue: attempt.state) ?? .failed, attempts: attempt.attempt, exitCode: attempt.exitCode.map(Int32.init),
+                id: id, state: attempt.state, attempts: attempt.attempt, exitCode: attempt.exitCode.map(Int32.init),
                 outputs: attempt.outputs, reason: attempt.reason, startedAt: attempt.startedAt, finishedAt: attempt.finishedAt)
         }
     }

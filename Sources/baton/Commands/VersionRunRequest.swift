@@ -9,7 +9,7 @@ import Foundation
 enum VersionRunRequest {
     static func make(
         _ version: PipelineVersion, store: SQLiteStore, stateDirectory: String, parameters: (Pipeline) throws(CommandFailure) -> [String: String],
-        trigger: String = "manual", resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil
+        trigger: RunRecord.Trigger = .manual, resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil
     ) async throws(CommandFailure) -> RunRequest {
         guard let versionID = version.id else { throw CommandFailure("the version of \"\(version.pipeline)\" has no id", code: "invalid-run") }
         let requests = VersionRequests(store: store, stateDirectory: stateDirectory)
