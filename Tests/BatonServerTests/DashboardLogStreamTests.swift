@@ -1,5 +1,6 @@
 import BatonOperations
 import BatonServer
+import BatonTestSupport
 import Foundation
 import Testing
 
@@ -12,8 +13,18 @@ import Testing
         "ticker": ServerHarness.pipeline("ticker", tasks: #"[{"id": "tick", "run": "for i in 1 2 3 4 5 6 7 8 9 10; do echo tick $i; sleep 0.15; done; echo oops >&2"}]"#),
     ]
 
+    /// A ticker that prints five lines, then waits for `gate` to exist before printing the
+    /// rest: lines that arrive after the test opens the gate were streamed live, whatever the
+    /// machine's load.
+    static func gated(_ gate: String) -> [String: String] {
+        ["ticker": ServerHarness.pipeline("ticker", tasks: #"[{"id": "tick", "run": "for i in 1 2 3 4 5; do echo tick $i; done; while [ ! -e \#(gate) ]; do sleep 0.02; done; for i in 6 7 8 9 10; do echo tick $i; done; echo oops >&2"}]"#)]
+    }
+
     @Test func aRunningTaskStreamsItsLinesThenEnds() async throws {
-        try await withDashboard(Self.manifests) { harness in
+        let scratch = try TemporaryDirectory()
+        defer { withExtendedLifetime(scratch) {} }
+        let gate = scratch.sub("gate")
+        try await withDashboard(Self.gated(gate)) { harness in
             let run = try await harness.operations.trigger(TriggerRequest(pipeline: "ticker"), by: .token("test")).run.id
             try await eventually("the task to start") {
                 try await harness.operations.run(run).run.attempts?.contains { $0.task == "tick" } == true
@@ -27,9 +38,13 @@ import Testing
             let url = harness.base + "/ui/runs/\(run)/tasks/tick/attempts/1/log/stream?offset=0"
             let cookie = ("Cookie", "baton_session=\(browser.cookies["baton_session"] ?? "")")
             var statesWhileStreaming: [String] = []
+            var afterGate = 0
             let opened = try await EventStreamReader.read(url, headers: [cookie]) { event in
-                if event.event == "message", statesWhileStreaming.isEmpty {
+                guard event.event == "message" else { return }
+                if FileManager.default.fileExists(atPath: gate) { afterGate += 1 }
+                if event.data.hasSuffix(" tick 5") {
                     statesWhileStreaming.append(try await harness.operations.run(run).run.state.rawValue)
+                    #expect(FileManager.default.createFile(atPath: gate, contents: nil))
                 }
             }
             #expect(opened.status == 200)
@@ -39,9 +54,10 @@ import Testing
             #expect(messages.first?.data.hasSuffix(" tick 1") == true)
             #expect(messages.dropLast().last?.data.hasSuffix(" tick 10") == true)
             #expect(messages.last?.data.hasSuffix(" [stderr] oops") == true)
-            // The lines came while the task was still printing, not all at the end.
+            // The first lines came while the task was still running (it waits for the gate
+            // the test opens on seeing them), and the rest after.
             #expect(statesWhileStreaming == ["running"])
-            #expect(opened.arrivals.last! - opened.arrivals.first! > .milliseconds(500))
+            #expect(afterGate == 6)
             let ids = messages.compactMap { $0.id.flatMap { UInt64($0) } }
             #expect(ids.count == messages.count)
             #expect(ids == ids.sorted() && Set(ids).count == ids.count)
