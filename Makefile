@@ -32,14 +32,26 @@ build: deps
 ## Baton's main job on the embedded default: the daemon on this repository's own manifests/
 ## (the source is the clone itself, on its current branch), state in .baton/. It reconciles
 ## every 60 s (commit a change and watch it being applied), runs the demo pipelines on their
-## schedules (the heartbeat fires within a minute), and stops cleanly on Ctrl-C.
+## schedules (the heartbeat fires within a minute), and stops cleanly on Ctrl-C. The API and
+## the dashboard listen on RUN_HTTP (loopback); the first run makes an operate token for them,
+## kept in .baton/dashboard-token (its hash in .baton/http-tokens).
+RUN_HTTP ?= 127.0.0.1:8470
 run: build
-	@echo "Starting baton serve on this repository (state in .baton/). In another terminal:"
+	@mkdir -p .baton && chmod 700 .baton
+	@if [ ! -s .baton/http-tokens ] || [ ! -s .baton/dashboard-token ]; then \
+	  umask 077; token=$$(head -c 32 /dev/urandom | base64 | tr -d '/+=\n'); \
+	  printf '%s\n' "$$token" > .baton/dashboard-token; \
+	  printf '%s operate %s\n' "$$(id -un)" "$$(printf %s "$$token" | sha256sum | cut -d' ' -f1)" > .baton/http-tokens; \
+	fi
+	@echo "Starting baton serve on this repository (state in .baton/)."
+	@echo "Dashboard: http://$(RUN_HTTP)/ui  (sign in with the token in .baton/dashboard-token:"
+	@echo "  $$(cat .baton/dashboard-token) )"
+	@echo "In another terminal:"
 	@echo "  .build/debug/baton status     # what is live, the daemon, next fire times"
 	@echo "  .build/debug/baton runs       # the newest runs"
 	@echo "  .build/debug/baton logs RUN   # a run's logs, line by line"
 	@echo "Ctrl-C stops it (running tasks get 30 s to finish)."
-	$(SWIFT) run --skip-build baton serve
+	$(SWIFT) run --skip-build baton serve --http $(RUN_HTTP) --http-tokens .baton/http-tokens
 
 ## Every test: unit, CLI (against the built binary) and schema checks.
 ## Three groups, one after another: Swift Testing runs a group's tests on one shared pool of
