@@ -82,11 +82,37 @@ public enum RFC3339 {
         let days = CivilTime.floorDiv(seconds, CivilTime.secondsPerDay)
         let secondOfDay = Int(seconds - days * CivilTime.secondsPerDay)
         let date = CivilTime.date(days: days)
-        var text = String(format: "%04lld-%02d-%02dT%02d:%02d:%02d", date.year, date.month, date.day,
-                          secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
-        if fraction != 0 { text += String(format: ".%03lld", fraction) }
-        if utc { return text + "Z" }
-        let magnitude = abs(offset)
-        return text + (offset < 0 ? "-" : "+") + String(format: "%02d:%02d", magnitude / 3600, magnitude / 60 % 60)
+        // Written digit by digit: the API and the CLI's --json write thousands of instants per
+        // answer, and String(format:) goes through CoreFoundation's formatter for each.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(29)
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        if (0...9999).contains(date.year) {
+            digits(date.year, 4)
+        } else {
+            bytes.append(contentsOf: Array(String(format: "%04lld", date.year).utf8))
+        }
+        bytes.append(UInt8(ascii: "-")); digits(Int64(date.month), 2)
+        bytes.append(UInt8(ascii: "-")); digits(Int64(date.day), 2)
+        bytes.append(UInt8(ascii: "T")); digits(Int64(secondOfDay / 3600), 2)
+        bytes.append(UInt8(ascii: ":")); digits(Int64(secondOfDay / 60 % 60), 2)
+        bytes.append(UInt8(ascii: ":")); digits(Int64(secondOfDay % 60), 2)
+        if fraction != 0 { bytes.append(UInt8(ascii: ".")); digits(fraction, 3) }
+        if utc {
+            bytes.append(UInt8(ascii: "Z"))
+        } else {
+            let magnitude = abs(offset)
+            bytes.append(UInt8(ascii: offset < 0 ? "-" : "+"))
+            digits(Int64(magnitude / 3600), 2)
+            bytes.append(UInt8(ascii: ":")); digits(Int64(magnitude / 60 % 60), 2)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
