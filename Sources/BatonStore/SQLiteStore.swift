@@ -14,6 +14,9 @@ public final class SQLiteStore: StateStore {
     public let path: String
     let pool: DatabasePool
     let group: GroupCommit
+    /// A connection of its own for `changeCount()`: SQLite's `data_version` counts commits by
+    /// connections other than the one asking, and this one never writes.
+    private let watcher: DatabaseQueue
 
     /// Opens (creating when needed) the store of a state directory.
     public convenience init(stateDirectory: String) throws(StoreError) {
@@ -54,6 +57,15 @@ public final class SQLiteStore: StateStore {
             throw StoreError(.open, "cannot open the state store \(path): \(Self.describe(error))")
         }
         group = GroupCommit(pool: pool)
+        do {
+            var watching = Configuration()
+            watching.readonly = true
+            watching.label = "baton.changes"
+            watching.busyMode = .timeout(busyTimeout)
+            watcher = try DatabaseQueue(path: path, configuration: watching)
+        } catch {
+            throw StoreError(.open, "cannot open the state store \(path): \(Self.describe(error))")
+        }
         let migrator = Self.migrator
         do {
             let superseded = try pool.read { db in try migrator.hasBeenSuperseded(db) }
@@ -75,6 +87,20 @@ public final class SQLiteStore: StateStore {
     }
 
     // MARK: Reads
+
+    public func changeCount() async throws(StoreError) -> Int64 {
+        let path = path
+        let result: Result<Int64, StoreError> = await withCheckedContinuation { continuation in
+            watcher.asyncRead { database in
+                do {
+                    continuation.resume(returning: .success(try Int64.fetchOne(try database.get(), sql: "PRAGMA data_version") ?? 0))
+                } catch {
+                    continuation.resume(returning: .failure(Self.storeError(error, path: path)))
+                }
+            }
+        }
+        return try result.get()
+    }
 
     public func source() async throws(StoreError) -> SourceRecord? {
         try await read { db in try SourceRecord.fetchOne(db, key: 1) }

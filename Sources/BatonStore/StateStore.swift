@@ -12,6 +12,12 @@ public protocol StateStore: Sendable {
     /// The source and its progress; nil until the first pass.
     func source() async throws(StoreError) -> SourceRecord?
 
+    /// A number that changes whenever anyone (this process or another: a CLI beside the
+    /// daemon) commits a write to the store, so a reader may keep an answer for as long as it
+    /// reads the same number. Equal numbers mean no commit in between; the values mean nothing
+    /// else.
+    func changeCount() async throws(StoreError) -> Int64
+
     /// Applies a pass's results atomically (see `RevisionWrite`) and returns the stored
     /// revision with its id, if the write carried one.
     @discardableResult

@@ -16,6 +16,18 @@ import Testing
         try await contract.run(on: store)
     }
 
+    /// A write by another process (here another connection, as `baton trigger` beside the
+    /// daemon opens one) moves the count the daemon's server reads.
+    @Test func aCommitByAnotherConnectionMovesTheChangeCount() async throws {
+        let temp = try TemporaryDirectory()
+        let daemon = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let before = try await daemon.changeCount()
+        #expect(try await daemon.changeCount() == before)
+        let cli = try SQLiteStore(stateDirectory: temp.sub("state"))
+        _ = try await cli.createRun(RunRecord(pipeline: "etl", versionID: nil, scheduledAt: nil, trigger: .manual, state: .queued, createdAt: F.time(1)))
+        #expect(try await daemon.changeCount() != before)
+    }
+
     @Test func theFileIsWALWithForeignKeys() async throws {
         let temp = try TemporaryDirectory()
         let store = try SQLiteStore(stateDirectory: temp.sub("state"))

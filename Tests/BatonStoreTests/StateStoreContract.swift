@@ -20,6 +20,7 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
     case aBatchOfSlotsIsRecordedTogetherStillOnePerSlot
     case prunedRunsTakeTheirAttemptsAlong
     case suspensionsAndTheDaemonRowAreKept
+    case theChangeCountMovesWithEveryCommitAndOnlyThen
 
     var testDescription: String { rawValue }
 
@@ -38,10 +39,27 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         case .aBatchOfSlotsIsRecordedTogetherStillOnePerSlot: try await batchOfSlots(store)
         case .prunedRunsTakeTheirAttemptsAlong: try await pruning(store)
         case .suspensionsAndTheDaemonRowAreKept: try await suspensionsAndDaemon(store)
+        case .theChangeCountMovesWithEveryCommitAndOnlyThen: try await changeCount(store)
         }
     }
 
     typealias F = StoreFixtures
+
+    /// The server keeps answers while the count stands still: every kind of write moves it,
+    /// reads do not.
+    private func changeCount(_ store: any StateStore) async throws {
+        let first = try await store.changeCount()
+        _ = try await store.runs(RunQuery(limit: 10))
+        #expect(try await store.changeCount() == first)
+        let run = try await store.createRun(RunRecord(pipeline: "etl", versionID: nil, scheduledAt: nil, trigger: .manual, state: .queued, createdAt: F.time(1))).run
+        let afterCreate = try await store.changeCount()
+        #expect(afterCreate != first)
+        _ = try await store.updateRun(id: try #require(run.id)) { $0.state = .running }
+        let afterUpdate = try await store.changeCount()
+        #expect(afterUpdate != afterCreate)
+        try await store.saveDaemon(DaemonRecord(pid: 1, processStartTime: nil, startedAt: F.time(2), interval: 60))
+        #expect(try await store.changeCount() != afterUpdate)
+    }
 
     private func anEmptyStoreHasNothing(_ store: any StateStore) async throws {
         #expect(try await store.source() == nil)
