@@ -14,7 +14,7 @@ extension Operations {
         let versions = try await stored { () async throws(StoreError) in try await store.versions(of: name) }
         let events = try await stored { () async throws(StoreError) in try await store.auditEvents(AuditQuery(pipeline: name, limit: limit)) }
         let current = versions.first { $0.id == overview.versionID }
-        let model = current.flatMap { ManifestFile(path: $0.filePath, bytes: Array($0.spec.utf8)).pipeline }
+        let model = current.flatMap(models.model(of:))
         return PipelineDetail(
             pipeline: overview, owners: model?.owners ?? [],
             parameters: (model?.parameters ?? []).map {

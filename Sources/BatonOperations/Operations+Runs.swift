@@ -4,6 +4,12 @@ import BatonStore
 import Foundation
 
 extension Operations {
+    /// The store's change count (`StateStore.changeCount()`): an answer read while it stands
+    /// still is still the answer.
+    public func changeCount() async throws(OperationError) -> Int64 {
+        try await stored { () async throws(StoreError) in try await store.changeCount() }
+    }
+
     /// A page of runs, newest first, filtered by pipeline, state and trigger; the next page
     /// starts at `nextCursor`.
     public func runs(_ request: RunsRequest) async throws(OperationError) -> RunPage {
@@ -30,7 +36,7 @@ extension Operations {
         if let versionID = record.versionID {
             version = try await stored { () async throws(StoreError) in try await store.version(id: versionID) }
         }
-        let model = version.flatMap { ManifestFile(path: $0.filePath, bytes: Array($0.spec.utf8)).pipeline }
+        let model = version.flatMap(models.model(of:))
         var nodes = model.map(Self.nodes) ?? []
         // A file run (or a version that no longer reads): the tasks its attempts name.
         for attempt in attempts where !nodes.contains(where: { $0.id == attempt.taskID }) {

@@ -56,6 +56,29 @@ extension Operations {
 
     /// The overviews of the named pipelines (every pipeline when nil), by name.
     func overviews(named names: [String]? = nil, at time: Date, fireTimes: Int, recentRuns: Int) async throws(OperationError) -> [PipelineOverview] {
+        let snapshot: OverviewSnapshots.Snapshot
+        if names == nil {
+            // Every pipeline: the rows may be kept (see `OverviewSnapshots`).
+            let change = try await changeCount()
+            if let kept = snapshots.snapshot(recentRuns: recentRuns, change: change) {
+                snapshot = kept
+            } else {
+                snapshot = try await read(named: nil, recentRuns: recentRuns)
+                snapshots.keep(snapshot, recentRuns: recentRuns, change: change)
+            }
+        } else {
+            snapshot = try await read(named: names, recentRuns: recentRuns)
+        }
+        return snapshot.records.map { record in
+            let version = snapshot.versions[record.name]
+            return Self.overview(record, version: version, model: version.flatMap(models.model(of:)), override: snapshot.overrides[record.name],
+                                 runs: snapshot.runs[record.name] ?? [], at: time, fireTimes: fireTimes)
+        }
+    }
+
+    /// The rows an overview is made of: the pipelines, their current versions, suspensions
+    /// and recent runs.
+    private func read(named names: [String]?, recentRuns: Int) async throws(OperationError) -> OverviewSnapshots.Snapshot {
         let records = try await stored { () async throws(StoreError) in
             if let names { return try await store.pipelines(named: names) }
             return try await store.pipelines()
@@ -67,13 +90,11 @@ extension Operations {
         var overrides: [String: PipelineOverride] = [:]
         for override in try await stored({ () async throws(StoreError) in try await store.overrides() }) { overrides[override.pipeline] = override }
         let runs = try await stored { () async throws(StoreError) in try await store.recentRuns(of: records.map(\.name), limit: recentRuns) }
-        return records.map { record in
-            Self.overview(record, version: versions[record.name], override: overrides[record.name], runs: runs[record.name] ?? [], at: time, fireTimes: fireTimes)
-        }
+        return OverviewSnapshots.Snapshot(records: records, versions: versions, overrides: overrides, runs: runs)
     }
 
-    static func overview(_ record: PipelineRecord, version: PipelineVersion?, override: PipelineOverride?, runs: [RunRecord], at time: Date, fireTimes: Int) -> PipelineOverview {
-        let model = version.flatMap { ManifestFile(path: $0.filePath, bytes: Array($0.spec.utf8)).pipeline }
+    static func overview(_ record: PipelineRecord, version: PipelineVersion?, model: Pipeline?, override: PipelineOverride?, runs: [RunRecord],
+                         at time: Date, fireTimes: Int) -> PipelineOverview {
         let schedule = model?.schedule.map { schedule in
             let next = record.state == .active ? Array(schedule.schedule.fireTimes(after: time).prefix(fireTimes)) : []
             return ScheduleInfo(

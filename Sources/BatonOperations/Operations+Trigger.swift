@@ -11,7 +11,7 @@ extension Operations {
             throw OperationError(.daemonNotRunning, "no baton serve runs on \(stateDirectory); start it, or run the pipeline in the foreground with `baton run \(request.pipeline)`")
         }
         let version = try await liveVersion(request.pipeline)
-        let model = try Self.model(of: version)
+        let model = try model(of: version)
         let parameters: [String: String]
         do { parameters = try RunParameters.resolve(model.parameters, given: request.parameters) } catch {
             throw OperationError(.invalidParameters, error.message)

@@ -19,12 +19,21 @@ public struct Operations: Sendable {
     public let stateDirectory: String
     public let daemon: any DaemonLink
     public let now: @Sendable () -> Date
+    /// Decoded stored versions, shared by every copy of these operations (the server makes
+    /// one `Operations` and answers every request with it).
+    public let models: PipelineModels
+    /// The pipelines list's store reads, kept while the store does not change; shared like
+    /// `models`.
+    public let snapshots: OverviewSnapshots
 
-    public init(store: any StateStore, stateDirectory: String, daemon: any DaemonLink, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any StateStore, stateDirectory: String, daemon: any DaemonLink, now: @escaping @Sendable () -> Date = { Date() },
+                models: PipelineModels = PipelineModels(), snapshots: OverviewSnapshots = OverviewSnapshots()) {
         self.store = store
         self.stateDirectory = stateDirectory
         self.daemon = daemon
         self.now = now
+        self.models = models
+        self.snapshots = snapshots
     }
 
     // MARK: Shared steps
@@ -56,8 +65,8 @@ public struct Operations: Sendable {
 
     /// The pipeline a stored version defines, or `invalid-manifest` when its spec no longer
     /// validates (rules changed since it was applied).
-    static func model(of version: PipelineVersion) throws(OperationError) -> Pipeline {
-        guard let model = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
+    func model(of version: PipelineVersion) throws(OperationError) -> Pipeline {
+        guard let model = models.model(of: version) else {
             throw OperationError(.invalidManifest, "the stored spec of \"\(version.pipeline)\" no longer validates; reconcile again")
         }
         return model

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import Prometheus
 import BatonDaemon
+import BatonOperations
 
 /// A group of routes that plugs into the server: the API, the dashboard, and the built-in
 /// health, metrics and webhook groups are each one.
@@ -26,6 +27,10 @@ public struct ServerEnvironment: Sendable {
     public let logger: Logger
     /// The clock for webhook timestamps and readiness.
     public let now: @Sendable () -> Date
+    /// Decoded pipeline versions, shared by every route group's operations.
+    public let models = PipelineModels()
+    /// The pipelines list's store reads, kept while the store does not change.
+    public let snapshots = OverviewSnapshots()
 
     public init(daemon: DaemonHandle, authenticator: TokenAuthenticator, registry: PrometheusCollectorRegistry, logger: Logger,
                 now: @escaping @Sendable () -> Date) {

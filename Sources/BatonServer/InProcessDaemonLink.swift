@@ -48,6 +48,6 @@ extension ServerEnvironment {
     /// The operations library bound to the running daemon, its store and the server's clock:
     /// what every API and dashboard route calls.
     public var operations: Operations {
-        Operations(store: daemon.store, stateDirectory: daemon.stateDirectory, daemon: InProcessDaemonLink(daemon: daemon), now: now)
+        Operations(store: daemon.store, stateDirectory: daemon.stateDirectory, daemon: InProcessDaemonLink(daemon: daemon), now: now, models: models, snapshots: snapshots)
     }
 }

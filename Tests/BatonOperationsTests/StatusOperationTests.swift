@@ -2,6 +2,7 @@ import BatonOperations
 import BatonStore
 import BatonTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// `status` and `pipelines`: what is live, schedules in words, next fire times, suspension
@@ -35,6 +36,27 @@ import Testing
         let adhoc = try #require(status.pipelines.first { $0.name == "adhoc" })
         #expect(adhoc.schedule == nil)
         #expect(adhoc.specReadable)
+    }
+
+    /// The list's rows are kept between requests while the store stands still: a run
+    /// recorded since is in the next list, and fire times follow the clock, not the rows.
+    @Test func aKeptListGivesWayToACommitAndFollowsTheClock() async throws {
+        let harness = try OperationsHarness()
+        try await harness.commitAndReconcile(["sales": OperationsHarness.manifest("sales")])
+        let clock = Mutex(OperationsHarness.now)
+        let operations = Operations(store: harness.store, stateDirectory: harness.state, daemon: harness.link, now: { clock.withLock { $0 } })
+        let first = try await operations.pipelines(PipelinesRequest(fireTimes: 1, recentRuns: 5)).pipelines[0]
+        #expect(first.recentRuns.isEmpty)
+        // 02:00 in São Paulo is 05:00 UTC.
+        #expect(first.schedule?.nextFireTimes == [OperationsHarness.now.addingTimeInterval(5 * 3600)])
+
+        clock.withLock { $0 = OperationsHarness.now.addingTimeInterval(6 * 3600) }
+        let later = try await operations.pipelines(PipelinesRequest(fireTimes: 1, recentRuns: 5)).pipelines[0]
+        #expect(later.schedule?.nextFireTimes == [OperationsHarness.now.addingTimeInterval(29 * 3600)])
+
+        let run = try await harness.recordRun("sales", state: .succeeded)
+        let after = try await operations.pipelines(PipelinesRequest(fireTimes: 1, recentRuns: 5)).pipelines[0]
+        #expect(after.recentRuns.map(\.id) == [run.id])
     }
 
     /// Foundation names UTC "GMT"; a schedule written in UTC is reported in UTC.

@@ -93,6 +93,25 @@ import Testing
         await server.stop()
     }
 
+    /// Pages are kept while the store stands still; a run written by anyone, the CLI in
+    /// another process included, is in the next answer.
+    @Test func aKeptPageGivesWayToAnyCommit() async throws {
+        let server = try await APIFixture.server()
+        let first = try await server.trigger("hello").id
+        _ = try await server.waitForRun(first)
+        let page = try await server.api(RunPage.self, "/runs?limit=5", token: ServerHarness.readToken)
+        #expect(page.runs.map(\.id) == [first])
+        #expect(try await server.api(RunPage.self, "/runs?limit=5", token: ServerHarness.readToken) == page)
+
+        // What `baton trigger` does beside the daemon: its own connection to the store.
+        let cli = try SQLiteStore(stateDirectory: server.state)
+        let queued = try await cli.createRun(RunRecord(pipeline: "hello", versionID: nil, scheduledAt: nil, trigger: .manual, state: .failed,
+                                                       createdAt: Date(), finishedAt: Date(), reason: "written by another process")).run
+        let after = try await server.api(RunPage.self, "/runs?limit=5", token: ServerHarness.readToken)
+        #expect(after.runs.map(\.id) == [try #require(queued.id), first])
+        await server.stop()
+    }
+
     @Test func oneRunWithItsAttemptsAndTaskGraph() async throws {
         let server = try await APIFixture.server()
         let queued = try await server.trigger("hello")

@@ -9,9 +9,14 @@ struct RunRoutes {
 
     func register(on api: RouterGroup<BatonRequestContext>) {
         let operations = environment.operations
+        let pages = RunPageCache()
         api.get("runs") { request, _ in
             let asked = try Self.runsRequest(try APIQuery(request, allowed: ["pipeline", "state", "trigger", "limit", "cursor", "attempts"]))
-            return try APIResponse.json(try await operation { () async throws(OperationError) in try await operations.runs(asked) })
+            let change = try await operation { () async throws(OperationError) in try await operations.changeCount() }
+            if let body = pages.body(for: asked, change: change) { return APIResponse.json(body) }
+            let body = try APIResponse.encoded(try await operation { () async throws(OperationError) in try await operations.runs(asked) })
+            pages.keep(body, for: asked, change: change)
+            return APIResponse.json(body)
         }
         api.get("runs/:id") { request, context in
             _ = try APIQuery(request, allowed: [])
