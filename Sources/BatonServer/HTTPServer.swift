@@ -37,6 +37,7 @@ public final class HTTPServer: Service {
         let router = Router(context: BatonRequestContext.self)
         let authenticator = TokenAuthenticator(tokens: configuration.tokens)
         // Middleware applies to the routes added after it, and to "no route" (404) answers.
+        router.add(middleware: BackgroundReadsMiddleware(executor: .shared))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: ServerLimits.maxBodyBytes))
         router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
@@ -67,6 +68,7 @@ public final class HTTPServer: Service {
                 logger.info("HTTP server listening", metadata: ["address": "\(bound)", "url": "http://\(bound)/"])
                 await onListening(bound)
             },
+            eventLoopGroupProvider: .shared(BackgroundExecutor.eventLoops),
             logger: quiet)
         do {
             try await app.run()

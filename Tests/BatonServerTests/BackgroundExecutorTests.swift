@@ -1,0 +1,30 @@
+@testable import BatonServer
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The server's reads run below the daemon's priority, and only its reads.
+@Suite struct BackgroundExecutorTests {
+    static func niceness() -> Int32 {
+        errno = 0
+        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+    }
+
+    @Test func workPreferringItRunsTenStepsNicer() async {
+        let base = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let executor = BackgroundExecutor(threads: 1, niceness: 10)
+        let inside = await withTaskExecutorPreference(executor) { Self.niceness() }
+        #expect(inside == min(19, base + 10))
+        // Structured children keep the preference, and so the priority.
+        let children = await withTaskExecutorPreference(executor) {
+            await withTaskGroup(of: Int32.self) { group in
+                for _ in 0..<4 { group.addTask { Self.niceness() } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        #expect(children == Array(repeating: min(19, base + 10), count: 4))
+        #expect(Self.niceness() == base, "the caller's own thread is untouched")
+    }
+}
