@@ -90,6 +90,9 @@ public final class SQLiteStore: StateStore {
 
     public func changeCount() async throws(StoreError) -> Int64 {
         let path = path
+        if BlockingReadThread.isCurrent {
+            do { return try Self.readInPlace(watcher) { try Int64.fetchOne($0, sql: "PRAGMA data_version") ?? 0 } } catch { throw Self.storeError(error, path: path) }
+        }
         let result: Result<Int64, StoreError> = await withCheckedContinuation { continuation in
             watcher.asyncRead { database in
                 do {
@@ -482,6 +485,9 @@ public final class SQLiteStore: StateStore {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         let path = path
+        if BlockingReadThread.isCurrent {
+            do { return try Self.readInPlace(pool, body) } catch { throw Self.storeError(error, path: path) }
+        }
         let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
             pool.asyncRead { database in
                 do {
@@ -492,6 +498,11 @@ public final class SQLiteStore: StateStore {
             }
         }
         return try result.get()
+    }
+
+    /// GRDB's blocking read, on the calling thread (see `BlockingReadThread`).
+    private static func readInPlace<T>(_ reader: some DatabaseReader, _ body: (Database) throws -> T) throws -> T {
+        try reader.read(body)
     }
 
     private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {

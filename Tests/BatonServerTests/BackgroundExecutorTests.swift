@@ -1,4 +1,6 @@
 @testable import BatonServer
+@testable import BatonStore
+import BatonTestSupport
 import Foundation
 import Testing
 #if canImport(Glibc)
@@ -26,5 +28,20 @@ import Glibc
         }
         #expect(children == Array(repeating: min(19, base + 10), count: 4))
         #expect(Self.niceness() == base, "the caller's own thread is untouched")
+    }
+
+    /// The store reads in place on the pool's threads, at their priority, and on GRDB's own
+    /// threads (the daemon's priority) everywhere else.
+    @Test func storeReadsFromThePoolRunOnItsThreads() async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let base = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let executor = BackgroundExecutor(threads: 1, niceness: 10)
+        let inside = try await withTaskExecutorPreference(executor) { try await store.read { _ in Self.niceness() } }
+        #expect(inside == min(19, base + 10))
+        let outside = try await store.read { _ in Self.niceness() }
+        // GRDB's queue threads run at their dispatch priority (nice -2 here), never the pool's.
+        #expect(outside <= base)
+        #expect(try await withTaskExecutorPreference(executor) { try await store.changeCount() } == (try await store.changeCount()))
     }
 }

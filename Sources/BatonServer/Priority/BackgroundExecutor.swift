@@ -1,4 +1,5 @@
 import Foundation
+import BatonStore
 import NIOPosix
 #if canImport(Glibc)
 import Glibc
@@ -33,6 +34,8 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
                 // Linux keeps a nice value per thread, and `who` 0 is the calling thread: this one only.
                 let which = __priority_which_t(PRIO_PROCESS.rawValue)
                 _ = setpriority(which, 0, min(19, getpriority(which, 0) + niceness))
+                // Its own thread: store reads may wait here, and so run at this priority.
+                BlockingReadThread.markCurrent()
                 work()
             }
             thread.name = "baton-http-\(index)"
