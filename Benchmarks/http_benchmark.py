@@ -87,12 +87,18 @@ def wait_instants_done(db, slots, daemon, timeout=180):
         time.sleep(0.2)
 
 
-def start_p99s(db, state, slots):
+def start_p99s(db, state, slots, under_load=False):
+    """Slot -> start p99 of each instant. Under load, runs that never started (skipped: the
+    previous instant's runs were still running) count as infinitely late, so the figure is
+    reported as missed rather than the scenario failing."""
     result = []
     for slot in slots:
         count, starts = instant_starts(db, state, slot)
-        if count < PIPELINES or len(starts) < PIPELINES:
+        if count < PIPELINES or (len(starts) < PIPELINES and not under_load):
             raise Failure(f"instant {slot_text(slot)}: {count} runs, {len(starts)} started, of {PIPELINES}")
+        if len(starts) < PIPELINES:
+            print(f"  instant {slot_text(slot)}: only {len(starts)} of {PIPELINES} runs started", file=sys.stderr)
+            starts = starts + [math.inf] * (PIPELINES - len(starts))
         result.append(percentile(starts, 99))
     return result
 
@@ -124,7 +130,7 @@ def loaded(daemon, db, url, token):
     slots = [s for s in range(math.ceil((began + 1) / EVERY) * EVERY, int(ended), EVERY) if s + 3 <= ended]
     wait_instants_done(db, slots, daemon)
     result["slots"] = [slot_text(s) for s in slots]
-    result["start_p99_ms"] = start_p99s(db, daemon.state, slots)
+    result["start_p99_ms"] = start_p99s(db, daemon.state, slots, under_load=True)
     return result
 
 
