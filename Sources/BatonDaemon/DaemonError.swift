@@ -16,6 +16,8 @@ public struct DaemonError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A run cannot be built: its version is gone or no longer valid, its tree cannot be
         /// exported, or its parameters are wrong.
         public static let invalidRun = Code(rawValue: "daemon-invalid-run")
+        /// A stored version's spec no longer validates (the rules changed since it was applied).
+        public static let invalidManifest = Code(rawValue: "invalid-manifest")
         /// Baton's own files could not be read or written.
         public static let io = Code(rawValue: "daemon-io")
         /// The store was deleted, replaced or damaged under the running daemon, which stopped.

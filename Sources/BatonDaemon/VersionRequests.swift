@@ -38,6 +38,14 @@ public actor VersionRequests {
         return (entry.version, entry.pipeline)
     }
 
+    /// What a run of a stored version needs that its record does not hold: the parsed
+    /// pipeline and the exported tree of its commit (for `baton retry` and the CLI's
+    /// foreground runs, which build their `RunRequest` themselves).
+    public func runnable(versionID: Int64) async throws(DaemonError) -> (pipeline: Pipeline, treeRoot: String) {
+        let entry = try await parsedVersion(versionID)
+        return (entry.pipeline, try await treeRoot(commit: entry.version.revisionCommit))
+    }
+
     /// A request to run version `versionID` with `parameters` (resolved against the
     /// pipeline's declarations: defaults filled in, unknown names and values outside
     /// `allowed` refused).
@@ -75,7 +83,7 @@ public actor VersionRequests {
         do { stored = try await store.version(id: id) } catch { throw DaemonError(.io, "cannot read version \(id): \(error.message)") }
         guard let version = stored else { throw DaemonError(.invalidRun, "version \(id) is not in the store") }
         guard let pipeline = ManifestFile(path: version.filePath, bytes: Array(version.spec.utf8)).pipeline else {
-            throw DaemonError(.init(rawValue: "invalid-manifest"), "the stored spec of \"\(version.pipeline)\" v\(version.number) no longer validates; reconcile again")
+            throw DaemonError(.invalidManifest, "the stored spec of \"\(version.pipeline)\" v\(version.number) no longer validates; reconcile again")
         }
         let entry = Parsed(version: version, pipeline: pipeline, taskSpecs: TaskSpecs.canonical(fromSpec: version.spec))
         if parsed.count >= parsedLimit { parsed.removeAll(keepingCapacity: true) }

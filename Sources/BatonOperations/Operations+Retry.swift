@@ -51,14 +51,12 @@ extension Operations {
         guard let version = try await stored({ () async throws(StoreError) in try await store.version(id: versionID) }) else {
             throw OperationError(.notRetryable, "run \(id) ran version \(versionID), which the store no longer has")
         }
-        let requests = VersionRequests(store: store, stateDirectory: stateDirectory)
         let pipeline: Pipeline
         let tree: String
         do {
-            (_, pipeline) = try await requests.pipeline(versionID: versionID)
-            tree = try await requests.treeRoot(commit: version.revisionCommit)
+            (pipeline, tree) = try await VersionRequests(store: store, stateDirectory: stateDirectory).runnable(versionID: versionID)
         } catch {
-            throw OperationError(error.code.rawValue == "invalid-manifest" ? .invalidManifest : .notRetryable, error.message)
+            throw OperationError(error.code == .invalidManifest ? .invalidManifest : .notRetryable, error.message)
         }
         return .version(RunRequest(
             pipeline: pipeline, versionID: versionID, commit: version.revisionCommit, treeRoot: tree,

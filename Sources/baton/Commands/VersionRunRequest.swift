@@ -12,12 +12,10 @@ enum VersionRunRequest {
         trigger: RunRecord.Trigger = .manual, resume: (run: RunRecord, attempts: [TaskAttemptRecord])? = nil
     ) async throws(CommandFailure) -> RunRequest {
         guard let versionID = version.id else { throw CommandFailure("the version of \"\(version.pipeline)\" has no id", code: "invalid-run") }
-        let requests = VersionRequests(store: store, stateDirectory: stateDirectory)
         let pipeline: Pipeline
         let tree: String
         do {
-            (_, pipeline) = try await requests.pipeline(versionID: versionID)
-            tree = try await requests.treeRoot(commit: version.revisionCommit)
+            (pipeline, tree) = try await VersionRequests(store: store, stateDirectory: stateDirectory).runnable(versionID: versionID)
         } catch {
             throw CommandFailure(error.message, code: error.code.rawValue)
         }
