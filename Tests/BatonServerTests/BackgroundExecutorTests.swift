@@ -44,4 +44,11 @@ import Glibc
         #expect(outside <= base)
         #expect(try await withTaskExecutorPreference(executor) { try await store.changeCount() } == (try await store.changeCount()))
     }
+
+    /// The server's sockets are served as nicely as its reads.
+    @Test func theServersEventLoopRunsTenStepsNicer() async throws {
+        let base = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let loop = BackgroundExecutor.eventLoops.next()
+        #expect(try await loop.submit { Self.niceness() }.get() == min(19, base + 10))
+    }
 }

@@ -49,10 +49,11 @@ final class BackgroundExecutor: TaskExecutor, @unchecked Sendable {
     static let eventLoops: MultiThreadedEventLoopGroup = {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         for loop in group.makeIterator() {
-            _ = try? loop.submit {
+            // The loop's first job, before any connection it serves.
+            loop.execute {
                 let which = __priority_which_t(PRIO_PROCESS.rawValue)
                 _ = setpriority(which, 0, min(19, getpriority(which, 0) + 10))
-            }.wait()
+            }
         }
         return group
     }()
