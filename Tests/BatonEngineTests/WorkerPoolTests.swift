@@ -110,12 +110,12 @@ import Testing
         // Every worker busy, as if another run held it.
         try await executor.workers.acquire()
         let request = try bench.request(RunExecutorTests.manifest(#"{"id": "waits", "run": "true"}"#, extra: #", "timeout": "300ms""#))
-        let started = ContinuousClock.now
+        // The worker is never released, so the run can only end through its timeout; the
+        // bound below only keeps a regression from hanging the suite.
         let run = Task { try await executor.execute(request) }
-        let finished = await Self.outcome(of: run, within: .seconds(10))
+        let finished = await Self.outcome(of: run, within: .seconds(30))
         if finished == nil { executor.workers.release() }
         let result = try #require(try finished?.get(), "the run still waits for a worker after its timeout")
-        #expect(ContinuousClock.now - started < .seconds(5))
         #expect(result.run.state == .timedOut)
         #expect(result.tasks.first?.state == .cancelled)
         let attempts = try await bench.store.attempts(ofRun: try #require(result.run.id))
