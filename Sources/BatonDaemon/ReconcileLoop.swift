@@ -121,7 +121,7 @@ actor ReconcileLoop {
             record.lastReconcile = pass
             let level: Logger.Level = report.outcome == .rejected ? .error : (report.alreadyJudged ? .debug : .info)
             let counts = pass.counts
-            logger.log(level: level, "\(pass.logLine)", metadata: [
+            logger.log(level: level, "\(pass.summaryLine)", metadata: [
                 "commit": "\(report.commit.id.prefix(12))", "outcome": "\(report.outcome.rawValue)",
                 "created": "\(counts.created)", "updated": "\(counts.updated)", "retired": "\(counts.retired)", "revived": "\(counts.revived)",
                 "unchanged": "\(counts.unchanged)", "errors": "\(pass.errors)", "durationMs": "\(pass.durationMilliseconds ?? 0)",

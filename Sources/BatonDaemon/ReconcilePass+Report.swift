@@ -29,20 +29,4 @@ extension ReconcilePass {
     static func milliseconds(_ duration: Duration) -> Int {
         Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
     }
-
-    /// One line for the daemon's log, in the words of `baton reconcile`:
-    /// `reconcile: commit 3f2a9c1d0e4b (ana@example.com) applied: 1 to create, 0 to update, …`.
-    var logLine: String {
-        guard let commit else { return "reconcile failed: \(error ?? "unknown error")" }
-        let head = "reconcile: commit \(commit.prefix(12))\(author.map { " (\($0.email))" } ?? "")"
-        if alreadyJudged { return "\(head) unchanged: already \(outcome.rawValue)" }
-        switch outcome {
-        case .applied:
-            return "\(head) applied: \(counts.created) to create, \(counts.updated) to update, \(counts.retired) to retire, \(counts.revived) to revive, \(counts.unchanged) unchanged"
-        case .rejected:
-            return "\(head) rejected: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"); the live commit stays live"
-        default:
-            return "\(head) \(outcome.rawValue)"
-        }
-    }
 }

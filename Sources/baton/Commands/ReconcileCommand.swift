@@ -84,7 +84,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         if pass.outcome == .failed {
             throw CommandFailure(pass.error ?? "the pass failed", exitCode: 3, code: "fetch-failed", transient: pass.transient ?? true)
         }
-        if json { Output.json(ReconcilePassText.json(pass)) } else { Output.text(ReconcilePassText.summaryLine(pass)) }
+        if json { Output.json(ReconcilePassText.json(pass)) } else { Output.text(pass.summaryLine) }
         if pass.outcome == .rejected { throw ExitCode(1) }
     }
 

@@ -18,18 +18,7 @@ final class DashboardClient: @unchecked Sendable {
         self.base = base
     }
 
-    struct Reply: Sendable {
-        var status: Int
-        var headers: [(String, String)]
-        var body: String
-
-        func header(_ name: String) -> String? {
-            headers.first { $0.0.lowercased() == name.lowercased() }?.1
-        }
-
-        /// The value of the first hidden `csrf` field.
-        var csrf: String? { DashboardClient.field("csrf", in: body) }
-    }
+    typealias Reply = ServerHarness.Reply
 
     func get(_ path: String, headers: [(String, String)] = []) async throws -> Reply {
         try await send("GET", path, headers: headers, body: nil)
@@ -114,4 +103,9 @@ func eventually(timeout: Duration = .seconds(20), _ what: String, _ condition: (
 struct DashboardWaitTimedOut: Error, CustomStringConvertible {
     var what: String
     var description: String { "timed out waiting for \(what)" }
+}
+
+extension ServerHarness.Reply {
+    /// The value of the first hidden `csrf` field of a dashboard page.
+    var csrf: String? { DashboardClient.field("csrf", in: body) }
 }
