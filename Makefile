@@ -2,8 +2,9 @@
 # so they work on a fresh Debian machine (as root, or with sudo available).
 SWIFT ?= swift
 # openssh-server (and the ssh-keygen it pulls in) only for the SSH tests, which run their own sshd;
-# chromium only for the dashboard's browser tests.
-APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config openssh-server chromium
+# chromium only for the dashboard's browser tests. gpgv (and ssh-keygen) check signed commits
+# (--verify-commits); gnupg signs them in the tests.
+APT_PACKAGES := libgit2-dev libsqlite3-dev pkg-config openssh-server chromium gpgv gnupg
 # The API's property tests against docs/openapi.yaml (make test only).
 SCHEMATHESIS_VERSION := 4.32.5
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

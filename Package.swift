@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // libgit2 (Debian `libgit2-dev`) through pkg-config; the Git engine of BatonGit.
@@ -35,7 +36,11 @@ let package = Package(
         // shells out to `git`; everything goes through libgit2.
         .target(
             name: "BatonGit",
-            dependencies: ["CGit2", "BatonManifest", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "CGit2", "BatonManifest", .product(name: "Crypto", package: "swift-crypto"),
+                // Runs ssh-keygen and gpgv for commit signatures (never git).
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
         ),
         // The state store: the `StateStore` protocol and its embedded SQLite default.
         .target(

@@ -33,6 +33,10 @@ public struct DaemonConfiguration: Sendable {
     /// default nowhere. Injected, never the global `MetricsSystem`, so many daemons can share
     /// a process (tests) without sharing counters.
     public var metrics: any MetricsFactory = NOOPMetricsHandler.instance
+    /// Which commits must be signed before they are applied (`--verify-commits`), and
+    /// whether a source verified before may stop being verified. See `Reconciler.Options`.
+    public var verification: CommitVerification?
+    public var stopVerifying = false
 
     public init(stateDirectory: String, source: GitSource, credentials: GitCredentials, interval: TimeInterval = 60, workers: Int = 4,
                 grace: Duration = .seconds(30), alertRetryDelay: Duration = .seconds(1)) {
@@ -133,7 +137,8 @@ public final class Daemon: Service {
         let trees = TreeCollector(store: store, trees: TreeStore(stateDirectory: state), logger: logger)
         await trees.collect()
 
-        let reconciler = Reconciler(store: store, source: configuration.source)
+        let reconciler = Reconciler(store: store, source: configuration.source, options: .init(
+            verification: configuration.verification, stopVerifying: configuration.stopVerifying))
         let progress = ReconcileProgress(interval: configuration.interval)
         let loop = ReconcileLoop(
             reconciler: reconciler, mirror: GitMirror(stateDirectory: state), credentials: configuration.credentials, store: store,
@@ -152,6 +157,7 @@ public final class Daemon: Service {
         logger.info("baton serve started", metadata: [
             "pid": "\(me.pid)", "state": "\(state)", "source": "\(configuration.source)", "scheduled": "\(scheduled)",
             "interval": "\(configuration.interval)s", "workers": "\(configuration.workers)",
+            "verifyCommits": "\(configuration.verification?.description ?? "off")",
         ])
 
         let handle = DaemonHandle(

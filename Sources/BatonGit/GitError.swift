@@ -43,6 +43,11 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
         /// stream was written for, so fetching is refused. Permanent: install the matching
         /// libgit2 or a Baton built for this one.
         public static let unsupportedLibgit2 = Code(rawValue: "unsupported-libgit2")
+        /// A commit's signature could not be checked at all: `ssh-keygen` or `gpgv` is missing,
+        /// the allowed-signers file or trusted-keys folder cannot be read, or the tool failed
+        /// in a way that says nothing about the commit. Permanent: nothing is applied until a
+        /// person fixes the set-up (a bad signature is not this error but a rejected commit).
+        public static let verification = Code(rawValue: "verification")
         /// Anything else libgit2 reported. Permanent, since we cannot tell that waiting helps.
         public static let libgit2 = Code(rawValue: "libgit2")
     }
@@ -61,6 +66,7 @@ public struct GitError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let readTree = Step(rawValue: "read-tree")
         public static let diff = Step(rawValue: "diff")
         public static let history = Step(rawValue: "history")
+        public static let verifySignature = Step(rawValue: "verify-signature")
         public static let exportTree = Step(rawValue: "export-tree")
         public static let collectGarbage = Step(rawValue: "collect-garbage")
     }

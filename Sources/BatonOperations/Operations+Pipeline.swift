@@ -13,6 +13,7 @@ extension Operations {
         }
         let versions = try await stored { () async throws(StoreError) in try await store.versions(of: name) }
         let events = try await stored { () async throws(StoreError) in try await store.auditEvents(AuditQuery(pipeline: name, limit: limit)) }
+        let signers = try await signers(of: versions)
         let current = versions.first { $0.id == overview.versionID }
         let model = current.flatMap(models.model(of:))
         return PipelineDetail(
@@ -21,7 +22,7 @@ extension Operations {
                 ParameterInfo(name: $0.name, defaultValue: $0.defaultValue, allowed: $0.allowed, required: $0.required, description: $0.description)
             },
             tasks: model.map(Self.nodes) ?? [],
-            versions: versions.map(VersionInfo.init), audit: events.map(AuditEntry.init))
+            versions: versions.map { VersionInfo($0, signer: $0.revisionID.flatMap { signers[$0] }) }, audit: events.map(AuditEntry.init))
     }
 
     /// A pipeline's versions, newest first (`history`), for any pipeline ever applied.
@@ -30,7 +31,20 @@ extension Operations {
             throw try await unknownPipeline(name)
         }
         let versions = try await stored { () async throws(StoreError) in try await store.versions(of: name) }
-        return PipelineHistory(pipeline: record.name, state: record.state, currentVersion: record.version, versions: versions.map(VersionInfo.init))
+        let signers = try await signers(of: versions)
+        return PipelineHistory(pipeline: record.name, state: record.state, currentVersion: record.version,
+                               versions: versions.map { VersionInfo($0, signer: $0.revisionID.flatMap { signers[$0] }) })
+    }
+
+    /// The signer of each version's applied commit, by revision id.
+    func signers(of versions: [PipelineVersion]) async throws(OperationError) -> [Int64: CommitSigner] {
+        let ids = Array(Set(versions.compactMap(\.revisionID)))
+        let revisions = try await stored { () async throws(StoreError) in try await store.revisions(ids: ids) }
+        var signers: [Int64: CommitSigner] = [:]
+        for revision in revisions {
+            if let id = revision.id, let signer = revision.signer { signers[id] = signer }
+        }
+        return signers
     }
 
     /// The audit log, newest first.

@@ -12,6 +12,8 @@ public struct ReconcileError: Error, Sendable, CustomStringConvertible {
         case read
         /// Reading or writing the state store.
         case store
+        /// Checking commit signatures could not run, or would be dropped (`--verify-commits`).
+        case verify
     }
 
     public var stage: Stage

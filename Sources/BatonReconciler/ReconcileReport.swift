@@ -24,6 +24,8 @@ public struct ReconcileReport: Sendable {
     public var applied: Bool
     /// How long each step took, for logs and for whoever tunes a slow pass.
     public var timings = StepTimings()
+    /// Who signed the commit, when the pass verified signatures and the commit passed.
+    public var signer: CommitSigner?
 }
 
 /// Wall-clock time per step of a pass.
@@ -33,4 +35,6 @@ public struct StepTimings: Sendable, Hashable {
     public var plan: Duration = .zero
     public var attribute: Duration = .zero
     public var apply: Duration = .zero
+    /// Checking commit signatures (`--verify-commits`).
+    public var verify: Duration = .zero
 }

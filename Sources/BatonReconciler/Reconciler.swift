@@ -31,11 +31,20 @@ public struct Reconciler: Sendable {
         /// (`path-too-long`). `reconcile(mirror:)` uses the mirror's when this is nil; a
         /// pass without either checks paths as if the state directory's path were empty.
         public var stateDirectory: String?
+        /// Which commits must be signed, and by whom (`--verify-commits`); nil applies
+        /// commits whatever their signatures.
+        public var verification: CommitVerification?
+        /// `--verify-commits none`: stop verifying a source whose commits were verified. Without
+        /// it, a pass with no policy refuses to follow a source judged under one, so a
+        /// `reconcile --once` typed without the daemon's flags cannot apply an unsigned commit.
+        public var stopVerifying: Bool
 
-        public init(allowEmpty: Bool = false, forceFullRead: Bool = false, stateDirectory: String? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
+        public init(allowEmpty: Bool = false, forceFullRead: Bool = false, stateDirectory: String? = nil, verification: CommitVerification? = nil, stopVerifying: Bool = false, now: @escaping @Sendable () -> Date = { Date() }) {
             self.allowEmpty = allowEmpty
             self.forceFullRead = forceFullRead
             self.stateDirectory = stateDirectory
+            self.verification = verification
+            self.stopVerifying = stopVerifying
             self.now = now
         }
     }
@@ -102,8 +111,15 @@ public struct Reconciler: Sendable {
             throw ReconcileError(error, stage: .read)
         }
 
+        let policy = try verificationFingerprint()
+        if write, let stored, stored.verification != nil, policy == nil, !options.stopVerifying {
+            throw ReconcileError(
+                stage: .verify, code: "verification-required",
+                message: "commits of this source were verified when they were judged; give the same --verify-commits options (or $BATON_VERIFY_COMMITS), or --verify-commits none to stop verifying",
+                isTransient: false)
+        }
         if write, let stored, let verdict = stored.lastAttemptOutcome, stored.lastAttemptedCommit == commit.hex,
-           sameSettings(stored), !(verdict == .rejected && options.allowEmpty), !options.forceFullRead {
+           sameSettings(stored), stored.verification == policy, !(verdict == .rejected && options.allowEmpty), !options.forceFullRead {
             return ReconcileReport(
                 outcome: verdict, alreadyJudged: true, commit: stamp, movement: .same,
                 plan: Plan(entries: [], summary: PlanSummary(unchanged: try await count())),
@@ -113,6 +129,29 @@ public struct Reconciler: Sendable {
         let clock = ContinuousClock()
         var timings = StepTimings()
         var stepStart = clock.now
+        var signer: CommitSigner?
+        if let verification = options.verification {
+            let verdict: CommitVerdict
+            do {
+                let verifier = CommitVerifier(policy: verification)
+                verdict = try await verifier.verdict(on: try verifier.signatures(in: repository, head: commit, live: lastApplied))
+            } catch {
+                throw ReconcileError(error, stage: .verify)
+            }
+            timings.verify = clock.now - stepStart
+            switch verdict {
+            case .trusted(let found):
+                signer = CommitSigner(found)
+            case .rejected(let rejections):
+                var report = ReconcileReport(
+                    outcome: .rejected, alreadyJudged: false, commit: stamp, movement: movement, plan: .empty,
+                    diagnostics: rejections.map(\.diagnostic), revisionID: nil, incremental: false, mirrorNote: nil, applied: false)
+                report.timings = timings
+                if write { report.revisionID = try await record(report, stored: stored, now: now, verification: policy) }
+                return report
+            }
+            stepStart = clock.now
+        }
         let incremental = !options.forceFullRead && lastApplied != nil && stored.map(sameSettings) == true && repository.contains(lastApplied!)
         var desired: DesiredRead
         do {
@@ -136,10 +175,11 @@ public struct Reconciler: Sendable {
         var report = ReconcileReport(
             outcome: .rejected, alreadyJudged: false, commit: stamp, movement: movement, plan: .empty,
             diagnostics: desired.diagnostics, revisionID: nil, incremental: incremental, mirrorNote: nil, applied: false)
+        report.signer = signer
 
         if !desired.isValid {
             report.timings = timings
-            if write { report.revisionID = try await record(report, stored: stored, now: now) }
+            if write { report.revisionID = try await record(report, stored: stored, now: now, verification: policy) }
             return report
         }
 
@@ -155,7 +195,7 @@ public struct Reconciler: Sendable {
             report.diagnostics.sort()
             report.plan = plan
             report.timings = timings
-            if write { report.revisionID = try await record(report, stored: stored, now: now) }
+            if write { report.revisionID = try await record(report, stored: stored, now: now, verification: policy) }
             return report
         }
 
@@ -174,7 +214,7 @@ public struct Reconciler: Sendable {
         if write {
             let treeID: GitObjectID
             do { treeID = try repository.treeID(ofCommit: commit) } catch { throw ReconcileError(error, stage: .read) }
-            report.revisionID = try await apply(report, desired: desired, treeID: treeID, stored: stored, now: now)
+            report.revisionID = try await apply(report, desired: desired, treeID: treeID, stored: stored, now: now, verification: policy)
             report.applied = true
         }
         timings.apply = clock.now - stepStart
@@ -215,7 +255,7 @@ public struct Reconciler: Sendable {
 
     /// Writes an applied or unchanged revision: versions, audit events, index and source, in
     /// one transaction.
-    func apply(_ report: ReconcileReport, desired: DesiredRead, treeID: GitObjectID, stored: SourceRecord?, now: Date) async throws(ReconcileError) -> Int64? {
+    func apply(_ report: ReconcileReport, desired: DesiredRead, treeID: GitObjectID, stored: SourceRecord?, now: Date, verification: String?) async throws(ReconcileError) -> Int64? {
         let versions = report.plan.entries.map { entry in
             let attribution = entry.attribution ?? ChangeAttribution(commit: report.commit)
             return PipelineVersion(
@@ -224,7 +264,7 @@ public struct Reconciler: Sendable {
                 filePath: entry.path, blobID: entry.blobID, mergeCommit: attribution.mergeCommit, mergedBy: attribution.mergedBy,
                 changes: entry.changes, appliedAt: now)
         }
-        var source = nextSource(stored, report: report, now: now)
+        var source = nextSource(stored, report: report, now: now, verification: verification)
         source.lastAppliedCommit = report.commit.id
         source.lastAppliedAt = now
         let write = RevisionWrite(
@@ -239,10 +279,10 @@ public struct Reconciler: Sendable {
     }
 
     /// Writes a rejected revision: the source remembers the commit and why; nothing live moves.
-    func record(_ report: ReconcileReport, stored: SourceRecord?, now: Date) async throws(ReconcileError) -> Int64? {
+    func record(_ report: ReconcileReport, stored: SourceRecord?, now: Date, verification: String?) async throws(ReconcileError) -> Int64? {
         let write = RevisionWrite(
             expectedLastApplied: stored?.lastAppliedCommit, revision: revision(report, now: now),
-            source: nextSource(stored, report: report, now: now))
+            source: nextSource(stored, report: report, now: now, verification: verification))
         do {
             return try await store.apply(write)?.id
         } catch {
@@ -280,7 +320,7 @@ public struct Reconciler: Sendable {
         stored.url == source.redactedURL && stored.path == manifestsPath && stored.rulesVersion == Self.rulesVersion
     }
 
-    private func nextSource(_ stored: SourceRecord?, report: ReconcileReport, now: Date) -> SourceRecord {
+    private func nextSource(_ stored: SourceRecord?, report: ReconcileReport, now: Date, verification: String?) -> SourceRecord {
         var next = stored ?? SourceRecord(url: source.redactedURL, ref: source.ref.description, path: manifestsPath, rulesVersion: Self.rulesVersion)
         next.url = source.redactedURL
         next.ref = source.ref.description
@@ -297,11 +337,19 @@ public struct Reconciler: Sendable {
         next.lastErrorTransient = nil
         next.consecutiveFailures = 0
         if report.outcome != .rejected { next.rulesVersion = Self.rulesVersion }
+        next.verification = verification
         return next
     }
 
     private func revision(_ report: ReconcileReport, now: Date) -> RevisionRecord {
-        RevisionRecord(commit: report.commit, outcome: report.outcome, movement: report.movement, summary: report.plan.summary, diagnostics: report.diagnostics, recordedAt: now)
+        RevisionRecord(commit: report.commit, outcome: report.outcome, movement: report.movement, summary: report.plan.summary, diagnostics: report.diagnostics, recordedAt: now, signer: report.signer)
+    }
+
+    /// The fingerprint of the signature policy and its keys, read afresh each pass so that an
+    /// edited allowed-signers file takes effect without a restart.
+    private func verificationFingerprint() throws(ReconcileError) -> String? {
+        guard let verification = options.verification else { return nil }
+        do { return try verification.fingerprint() } catch { throw ReconcileError(error, stage: .verify) }
     }
 
     /// The `empty-source` error, for a pass (`consequence` says nothing was retired) and for
@@ -330,6 +378,16 @@ extension CommitStamp {
             id: info.id.hex, author: Person(name: info.author.name, email: info.author.email), authorTime: info.author.time,
             committer: Person(name: info.committer.name, email: info.committer.email), commitTime: info.committer.time,
             subject: info.subject)
+    }
+}
+
+extension CommitSigner {
+    init(_ signer: SignatureCheck.Signer) {
+        let method: Method = switch signer.format {
+        case .ssh: .ssh
+        case .openpgp: .openpgp
+        }
+        self.init(method: method, identity: signer.identity, key: signer.key)
     }
 }
 

@@ -250,6 +250,16 @@ extension SQLiteStore {
                 ALTER TABLE daemon DROP COLUMN lastReconcileJSON;
                 """)
         }
+        migrator.registerMigration("v7-signers") { db in
+            // `--verify-commits`: each revision keeps who signed it, and the source the
+            // policy its last commit was judged under (see SourceRecord.verification).
+            try db.execute(sql: """
+                ALTER TABLE revision ADD COLUMN signerMethod TEXT;
+                ALTER TABLE revision ADD COLUMN signerIdentity TEXT;
+                ALTER TABLE revision ADD COLUMN signerKey TEXT;
+                ALTER TABLE source ADD COLUMN verification TEXT;
+                """)
+        }
         return migrator
     }
 }

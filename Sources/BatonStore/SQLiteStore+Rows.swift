@@ -123,6 +123,7 @@ extension SourceRecord: FetchableRecord, PersistableRecord {
         lastErrorAt = try row.value("lastErrorAt", of: table)
         lastErrorTransient = try row.value("lastErrorTransient", of: table)
         consecutiveFailures = try row.value("consecutiveFailures", of: table)
+        verification = try row.value("verification", of: table)
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -145,6 +146,7 @@ extension SourceRecord: FetchableRecord, PersistableRecord {
         container["lastErrorTransient"] = lastErrorTransient
         container["consecutiveFailures"] = consecutiveFailures
         container["rulesVersion"] = rulesVersion
+        container["verification"] = verification
     }
 }
 
@@ -160,7 +162,8 @@ extension RevisionRecord: FetchableRecord, MutablePersistableRecord {
             movement: try row.value("movement", of: table),
             summary: PlanSummary(creates: try row.value("creates", of: table), updates: try row.value("updates", of: table), retires: try row.value("retires", of: table), revives: try row.value("revives", of: table), unchanged: try row.value("unchanged", of: table)),
             diagnostics: JSONColumn.decode([Diagnostic].self, try row.value("diagnostics", of: table), default: []),
-            recordedAt: try row.value("recordedAt", of: table))
+            recordedAt: try row.value("recordedAt", of: table),
+            signer: try CommitSigner(row: row, of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -175,6 +178,13 @@ extension RevisionRecord: FetchableRecord, MutablePersistableRecord {
         container["unchanged"] = summary.unchanged
         container["diagnostics"] = JSONColumn.encode(diagnostics)
         container["recordedAt"] = DatabaseDate.text(recordedAt)
+        // Revisions are written once and never updated: an unsigned one leaves the columns
+        // out (NULL), as a revision written before they existed has them.
+        if let signer {
+            container["signerMethod"] = signer.method.rawValue
+            container["signerIdentity"] = signer.identity
+            container["signerKey"] = signer.key
+        }
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -297,6 +307,15 @@ extension TaskState: DatabaseValueConvertible {}
 extension PipelineState: DatabaseValueConvertible {}
 extension ChangeKind: DatabaseValueConvertible {}
 extension RevisionOutcome: DatabaseValueConvertible {}
+extension CommitSigner.Method: DatabaseValueConvertible {}
+
+extension CommitSigner {
+    /// The signer columns of a revision row; nil when the commit was not verified.
+    init?(row: Row, of table: String) throws(StoreError) {
+        guard let method: Method = try row.value("signerMethod", of: table) else { return nil }
+        self.init(method: method, identity: try row.value("signerIdentity", of: table) ?? "", key: try row.value("signerKey", of: table) ?? "")
+    }
+}
 extension RevisionMovement: DatabaseValueConvertible {}
 
 extension RunRecord: FetchableRecord, MutablePersistableRecord {

@@ -172,6 +172,11 @@ public final class SQLiteStore: StateStore {
         try await read { db in try RevisionRecord.order(Column("id").desc).limit(limit).fetchAll(db) }
     }
 
+    public func revisions(ids: [Int64]) async throws(StoreError) -> [RevisionRecord] {
+        guard !ids.isEmpty else { return [] }
+        return try await read { db in try RevisionRecord.filter(ids.contains(Column("id"))).fetchAll(db) }
+    }
+
     public func auditEvents(_ query: AuditQuery) async throws(StoreError) -> [AuditEvent] {
         try await read { db in
             var request = AuditEvent.all()

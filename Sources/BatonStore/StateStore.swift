@@ -46,6 +46,9 @@ public protocol StateStore: Sendable {
 
     /// Judged revisions, newest first.
     func revisions(limit: Int) async throws(StoreError) -> [RevisionRecord]
+    /// The revisions with these ids, in any order; ids with no revision are left out. For
+    /// what a version's revision says about its commit (its signer) without reading them all.
+    func revisions(ids: [Int64]) async throws(StoreError) -> [RevisionRecord]
     /// Audit events matching `query`, newest first.
     func auditEvents(_ query: AuditQuery) async throws(StoreError) -> [AuditEvent]
 

@@ -163,6 +163,15 @@ import Testing
         #expect(try markup.nodes("//*[@id='live-commit']//code").first?.value("title") == "b71e0021234567890")
     }
 
+    @Test func theLiveCommitNamesItsSignerOnlyWhenVerified() throws {
+        var model = Fixtures.commits(Fixtures.chrome())
+        #expect(try Markup(Dashboard.commitsPage(model)).nodes("//*[@id='live-commit']//dt").map(\.stringValue) == ["Commit", "Subject", "Author", "Time"])
+        model.live?.signer = "ana@example.com (ssh ED25519 SHA256:<x>)"
+        let markup = try Markup(Dashboard.commitsPage(model))
+        #expect(try markup.nodes("//*[@id='live-commit']//dt").last?.stringValue == "Signed by")
+        #expect(try markup.nodes("//*[@id='live-commit']//dd").last?.stringValue == "ana@example.com (ssh ED25519 SHA256:<x>)", "escaped, shown as text")
+    }
+
     @Test func commitsPageWithNothingYet() throws {
         let model = CommitsPageModel(chrome: Fixtures.chrome(), daemon: DaemonInfo(isRunning: false))
         let markup = try Markup(Dashboard.commitsPage(model))

@@ -21,6 +21,7 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
     case prunedRunsTakeTheirAttemptsAlong
     case suspensionsAndTheDaemonRowAreKept
     case theChangeCountMovesWithEveryCommitAndOnlyThen
+    case aRevisionKeepsItsSignerAndTheSourceItsPolicy
 
     var testDescription: String { rawValue }
 
@@ -40,10 +41,33 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         case .prunedRunsTakeTheirAttemptsAlong: try await pruning(store)
         case .suspensionsAndTheDaemonRowAreKept: try await suspensionsAndDaemon(store)
         case .theChangeCountMovesWithEveryCommitAndOnlyThen: try await changeCount(store)
+        case .aRevisionKeepsItsSignerAndTheSourceItsPolicy: try await signers(store)
         }
     }
 
     typealias F = StoreFixtures
+
+    /// `--verify-commits`: the signer is read back with its revision, revisions are found by
+    /// id (a version's signer), and the source remembers the policy it judged under.
+    private func signers(_ store: any StateStore) async throws {
+        let c1 = F.commit(1), c2 = F.commit(2)
+        var signed = F.write(c1, after: nil, versions: [F.version("etl", .create, spec: "v1", commit: c1)])
+        let alice = CommitSigner(method: .ssh, identity: "alice@example.com", key: "ED25519 SHA256:abc")
+        signed.revision?.signer = alice
+        signed.source.verification = "policy-1"
+        let first = try #require(try await store.apply(signed))
+        let unsigned = try #require(try await store.apply(F.write(c2, after: c1.id, versions: [F.version("etl", .update, spec: "v2", commit: c2)])))
+        #expect(try await store.revisions(limit: 2).map(\.signer) == [nil, alice])
+        let found = try await store.revisions(ids: [try #require(first.id), try #require(unsigned.id), 999_999])
+        #expect(Set(found.map(\.id)) == [first.id, unsigned.id])
+        #expect(found.first { $0.id == first.id }?.signer == alice)
+        #expect(try await store.revisions(ids: []).isEmpty)
+        #expect(try await store.source()?.verification == nil, "the last write judged without a policy")
+        var again = F.write(F.commit(3), after: c2.id, versions: [])
+        again.source.verification = "policy-2"
+        try await store.apply(again)
+        #expect(try await store.source()?.verification == "policy-2")
+    }
 
     /// The server keeps answers while the count stands still: every kind of write moves it,
     /// reads do not.

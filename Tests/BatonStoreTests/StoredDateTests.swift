@@ -66,4 +66,21 @@ import Testing
         let error = await #expect(throws: StoreError.self) { try await store.attempts(ofRun: id) }
         #expect(error?.message.contains("task_attempt row's state holds") == true, "\(error?.message ?? "")")
     }
+
+    /// A signer method this Baton does not know is an unreadable row, never a commit shown as
+    /// unsigned.
+    @Test func aSignerMethodThisBatonDoesNotKnowIsAnError() async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let commit = StoreFixtures.commit(1)
+        var write = StoreFixtures.write(commit, after: nil, versions: [])
+        write.revision?.signer = CommitSigner(method: .openpgp, identity: "Alice <alice@example.com>", key: "5A94")
+        try await store.apply(write)
+        #expect(try await store.revisions(limit: 1).first?.signer?.method == .openpgp)
+        let queue = try DatabaseQueue(path: store.path)
+        try await queue.write { try $0.execute(sql: "UPDATE revision SET signerMethod = 'x509'") }
+        let error = await #expect(throws: StoreError.self) { try await store.revisions(limit: 1) }
+        #expect(error?.code == .unreadable)
+        #expect(error?.message.contains("revision row's signerMethod holds") == true, "\(error?.message ?? "")")
+    }
 }

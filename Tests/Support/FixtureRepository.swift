@@ -35,7 +35,7 @@ public struct FixtureRepository: Sendable {
     }
 
     @discardableResult
-    public func git(_ arguments: [String], author: Person = .ana, committer: Person? = nil) throws -> String {
+    public func git(_ arguments: [String], author: Person = .ana, committer: Person? = nil, environment extra: [String: String] = [:]) throws -> String {
         clock.seconds += 60
         let committer = committer ?? author
         var environment = ProcessInfo.processInfo.environment
@@ -47,6 +47,7 @@ public struct FixtureRepository: Sendable {
         environment["GIT_COMMITTER_DATE"] = "@\(clock.seconds) +0000"
         environment["GIT_CONFIG_NOSYSTEM"] = "1"
         environment["HOME"] = path
+        environment.merge(extra) { _, new in new }
         return try Shell.run("/usr/bin/git", ["-C", path, "-c", "commit.gpgsign=false", "-c", "protocol.file.allow=always"] + arguments, environment: environment)
     }
 

@@ -37,7 +37,8 @@ enum CommitsPage {
         """
         <dt>Commit</dt><dd>\(Badges.commit(commit.id))</dd>\
         <dt>Subject</dt><dd>\(commit.subject ?? "")</dd><dt>Author</dt><dd>\(commit.author ?? "")</dd>\
-        <dt>Time</dt><dd>\(DashboardTime.element(commit.time, in: zone))</dd>
+        <dt>Time</dt><dd>\(DashboardTime.element(commit.time, in: zone))</dd>\
+        \(commit.signer.map { "<dt>Signed by</dt><dd>\($0)</dd>" as HTML } ?? .empty)
         """
     }
 

@@ -47,12 +47,15 @@ public struct CommitInfo: Sendable, Hashable {
     public var author: String?
     public var time: Date?
     public var subject: String?
+    /// Who signed it, when Baton verified it (`--verify-commits`): `ana@example.com (ssh ED25519 SHA256:…)`.
+    public var signer: String?
 
-    public init(id: String, author: String? = nil, time: Date? = nil, subject: String? = nil) {
+    public init(id: String, author: String? = nil, time: Date? = nil, subject: String? = nil, signer: String? = nil) {
         self.id = id
         self.author = author
         self.time = time
         self.subject = subject
+        self.signer = signer
     }
 }
 

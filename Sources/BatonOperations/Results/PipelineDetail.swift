@@ -48,8 +48,10 @@ public struct VersionInfo: Sendable, Equatable, Codable {
     public var file: String
     /// JSON pointers with the old and new values as canonical JSON text.
     public var fields: [FieldChange]
+    /// Who signed the applied commit (`revisionCommit`), when it was verified.
+    public var signer: CommitSigner?
 
-    init(_ version: PipelineVersion) {
+    init(_ version: PipelineVersion, signer: CommitSigner? = nil) {
         id = version.id ?? 0
         number = version.number
         change = version.changeKind
@@ -60,6 +62,7 @@ public struct VersionInfo: Sendable, Equatable, Codable {
         appliedAt = version.appliedAt
         file = version.filePath
         fields = version.changes
+        self.signer = signer
     }
 }
 

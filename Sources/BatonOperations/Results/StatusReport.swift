@@ -77,6 +77,8 @@ public struct RevisionInfo: Sendable, Equatable, Codable {
     public var movement: RevisionMovement
     public var summary: PlanSummary
     public var recordedAt: Date
+    /// Who signed the commit, when it was verified (`--verify-commits`).
+    public var signer: CommitSigner?
 
     init(_ record: RevisionRecord) {
         commit = record.commit
@@ -84,5 +86,6 @@ public struct RevisionInfo: Sendable, Equatable, Codable {
         movement = record.movement
         summary = record.summary
         recordedAt = record.recordedAt
+        signer = record.signer
     }
 }

@@ -661,6 +661,17 @@ components:
         movement: { $ref: "#/components/schemas/RevisionMovement" }
         summary: { $ref: "#/components/schemas/PlanSummary" }
         recordedAt: { $ref: "#/components/schemas/Instant" }
+        signer: { $ref: "#/components/schemas/CommitSigner" }
+
+    CommitSigner:
+      type: object
+      description: Who signed a commit Baton verified (`--verify-commits`); absent when the commit was not verified.
+      required: [method, identity, key]
+      additionalProperties: false
+      properties:
+        method: { type: string, enum: [ssh, openpgp] }
+        identity: { type: string, description: "The allowed-signers principal, or the OpenPGP user id." }
+        key: { type: string, description: "`ED25519 SHA256:…` for SSH, the primary key's fingerprint for OpenPGP." }
 
     DiagnosticInfo:
       type: object
@@ -903,6 +914,7 @@ components:
         fields:
           type: array
           items: { $ref: "#/components/schemas/FieldChange" }
+        signer: { $ref: "#/components/schemas/CommitSigner" }
 
     AuditEntry:
       type: object

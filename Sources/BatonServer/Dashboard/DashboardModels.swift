@@ -71,7 +71,8 @@ enum DashboardModels {
         let source = SourceInfo(
             url: status.source.url, ref: status.source.ref, path: status.source.path.isEmpty ? nil : status.source.path,
             lastFetchAt: status.source.lastFetchedAt, fetchError: status.source.lastError)
-        let live = status.live.revision.map { commit($0.commit) } ?? status.live.commit.map { CommitInfo(id: $0) }
+        var live = status.live.revision.map { commit($0.commit) } ?? status.live.commit.map { CommitInfo(id: $0) }
+        live?.signer = status.live.revision?.signer?.description
         var attempt: AttemptedCommit?
         if let id = status.lastAttempt.commit {
             let outcome = status.lastAttempt.outcome

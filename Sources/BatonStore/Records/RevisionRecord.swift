@@ -62,8 +62,11 @@ public struct RevisionRecord: Sendable, Hashable, Codable, Identifiable {
     /// Every diagnostic of a rejected commit (warnings of an applied one).
     public var diagnostics: [Diagnostic]
     public var recordedAt: Date
+    /// Who signed the commit, when the pass verified signatures (`--verify-commits`) and the
+    /// commit passed; nil otherwise.
+    public var signer: CommitSigner?
 
-    public init(id: Int64? = nil, commit: CommitStamp, outcome: RevisionOutcome, movement: RevisionMovement, summary: PlanSummary, diagnostics: [Diagnostic], recordedAt: Date) {
+    public init(id: Int64? = nil, commit: CommitStamp, outcome: RevisionOutcome, movement: RevisionMovement, summary: PlanSummary, diagnostics: [Diagnostic], recordedAt: Date, signer: CommitSigner? = nil) {
         self.id = id
         self.commit = commit
         self.outcome = outcome
@@ -71,5 +74,6 @@ public struct RevisionRecord: Sendable, Hashable, Codable, Identifiable {
         self.summary = summary
         self.diagnostics = diagnostics
         self.recordedAt = recordedAt
+        self.signer = signer
     }
 }

@@ -35,6 +35,12 @@ public struct SourceRecord: Sendable, Hashable, Codable {
     /// whole commit instead of only what Git says changed.
     public var rulesVersion: Int
 
+    /// The fingerprint of the signature policy and trusted keys (`--verify-commits`) the last
+    /// attempted commit was judged under; nil when it was judged without one. A pass whose
+    /// policy differs judges the commit again instead of repeating the stored verdict, and a
+    /// pass without a policy refuses to follow one that had it unless told to stop verifying.
+    public var verification: String?
+
     public init(url: String, ref: String, path: String, rulesVersion: Int) {
         self.url = url
         self.ref = ref

@@ -52,6 +52,9 @@ struct HistoryCommand: AsyncParsableCommand {
             if let merge = version.mergeCommit {
                 row.append("merged" + (version.mergedBy.map { " by \($0)" } ?? "") + " in \(merge.prefix(12))")
             }
+            if let signer = version.signer {
+                row.append("signed by \(signer.description)")
+            }
             return row
         }
         for (version, line) in zip(versions, Table.render(rows)) {
@@ -75,6 +78,7 @@ struct HistoryCommand: AsyncParsableCommand {
                     ("mergeCommit", JSONOut.string(version.mergeCommit)), ("mergedBy", JSONOut.person(version.mergedBy)),
                     ("appliedAt", JSONOut.date(version.appliedAt)), ("file", JSONOut.string(version.file)),
                     ("fields", JSONOut.array(version.fields.map(JSONOut.fieldChange))),
+                    ("signer", JSONOut.signer(version.signer)),
                 ])
             })),
         ])

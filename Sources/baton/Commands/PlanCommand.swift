@@ -62,6 +62,7 @@ struct PlanCommand: AsyncParsableCommand {
     var effectiveFormat: Format { json ? .json : format }
 
     func validate() throws {
+        _ = try options.verification()
         if json, format != .text, format != .json {
             throw ValidationError("give either --json or --format \(format.rawValue), not both")
         }
@@ -116,7 +117,8 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let live: String?
         do { live = try await store.source()?.lastAppliedCommit } catch { throw CommandFailure(error) }
-        let reconciler = Reconciler(store: store, source: resolved.source, options: .init(allowEmpty: allowEmpty))
+        let (verification, stopVerifying) = try options.verification()
+        let reconciler = Reconciler(store: store, source: resolved.source, options: .init(allowEmpty: allowEmpty, verification: verification, stopVerifying: stopVerifying))
         do {
             let report = try await reconciler.preview(repository: repository, commit: fetched.commit)
             return PlanReport(command: "plan", report: report, source: headSource, base: live, baseRole: "live")

@@ -60,6 +60,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        _ = try options.verification()
         guard once != now else {
             throw ValidationError(once ? "pass --once or --now, not both" : "pass --once (one pass here) or --now (ask the running `baton serve` for a pass); the continuous loop is `baton serve`")
         }
@@ -96,7 +97,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         do { store = try SQLiteStore(stateDirectory: state) } catch { throw CommandFailure(error) }
         let before: String?
         do { before = try await store.source()?.lastAppliedCommit } catch { throw CommandFailure(error) }
-        let reconciler = Reconciler(store: store, source: resolved.source, options: .init(allowEmpty: allowEmpty))
+        let (verification, stopVerifying) = try options.verification()
+        let reconciler = Reconciler(store: store, source: resolved.source, options: .init(allowEmpty: allowEmpty, verification: verification, stopVerifying: stopVerifying))
         let report: ReconcileReport
         do {
             report = try await reconciler.reconcile(mirror: GitMirror(stateDirectory: state), credentials: .fromEnvironment())

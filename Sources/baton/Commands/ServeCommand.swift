@@ -74,6 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json, not \"\(logFormat)\"") }
         _ = try parsedTaskUser()
         _ = try parsedHTTP()
+        _ = try options.verification()
     }
 
     /// `--http` and `--http-tokens` (or their variables) together, or neither: a server
@@ -145,6 +146,14 @@ struct ServeCommand: AsyncParsableCommand {
             interval: try parsedInterval(), workers: try parsedWorkers(),
             grace: .milliseconds(try DurationFlag.grace.parse(grace).milliseconds))
         configuration.taskUser = user
+        (configuration.verification, configuration.stopVerifying) = try options.verification()
+        if let verification = configuration.verification {
+            // An unreadable trust list would fail every pass; say so now, naming the file.
+            do { _ = try verification.fingerprint() } catch {
+                logger.error("\(error.message)")
+                throw ExitCode(1)
+            }
+        }
         if let http = try parsedHTTP() {
             // A bad tokens file stops the start, naming the file, line and field.
             let tokens: TokenFile

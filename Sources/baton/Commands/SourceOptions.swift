@@ -43,6 +43,7 @@ struct StateOptions: ParsableArguments {
 /// what makes `baton reconcile --once` work straight after `git clone`.
 struct SourceOptions: ParsableArguments {
     @OptionGroup var stateOptions: StateOptions
+    @OptionGroup var verificationOptions: VerificationOptions
 
     @Option(name: .long, help: ArgumentHelp("The Git repository to follow: a URL or a local path (default $BATON_REPO, else the repository around the current directory).", valueName: "url"))
     var repo: String?
@@ -56,6 +57,11 @@ struct SourceOptions: ParsableArguments {
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     var stateDirectory: String { stateOptions.stateDirectory }
+
+    /// The signature policy (`--verify-commits`), as the reconciler takes it.
+    func verification() throws(ValidationError) -> (policy: CommitVerification?, stopVerifying: Bool) {
+        try verificationOptions.resolve(environment: environment)
+    }
 
     /// The source the flags describe, discovering the repository around the current
     /// directory when no URL is given. Throws a `CommandFailure` (exit 1) saying which flag

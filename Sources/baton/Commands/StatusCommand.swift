@@ -82,6 +82,9 @@ enum StatusText {
             }
             if let at = status.live.appliedAt { line += " (applied \(Times.utc(at)))" }
             lines.append(line)
+            if let signer = status.live.revision?.signer {
+                lines.append("signed:    by \(signer.description)")
+            }
         } else {
             lines.append("live:      nothing applied yet")
         }
@@ -142,7 +145,7 @@ enum StatusText {
             return JSONOut.object([
                 ("commit", JSONOut.commit(record.commit)), ("outcome", JSONOut.string(record.outcome.rawValue)),
                 ("movement", JSONOut.string(record.movement.rawValue)), ("summary", JSONOut.summary(record.summary)),
-                ("recordedAt", JSONOut.date(record.recordedAt)),
+                ("recordedAt", JSONOut.date(record.recordedAt)), ("signer", JSONOut.signer(record.signer)),
             ])
         }
         let pipelineValues = status.pipelines.map { pipeline in

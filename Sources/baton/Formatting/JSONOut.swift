@@ -45,6 +45,12 @@ enum JSONOut {
         return object([("name", string(person.name)), ("email", string(person.email))])
     }
 
+    /// `{"method": "ssh", "identity": "…", "key": "…"}`, or null for a commit not verified.
+    static func signer(_ signer: CommitSigner?) -> JSONValue {
+        guard let signer else { return null }
+        return object([("method", string(signer.method.rawValue)), ("identity", string(signer.identity)), ("key", string(signer.key))])
+    }
+
     static func commit(_ stamp: CommitStamp) -> JSONValue {
         object([
             ("id", string(stamp.id)), ("author", person(stamp.author)), ("authorTime", date(stamp.authorTime)),
