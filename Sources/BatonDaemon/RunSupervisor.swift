@@ -16,6 +16,8 @@ public actor RunSupervisor {
         var task: Task<Void, Never>
         var pipeline: String
         var late: Task<Void, Never>?
+        /// The backfill whose run it is: its end lets the backfill start another.
+        var backfill: Int64?
     }
 
     let store: any StateStore
@@ -36,6 +38,9 @@ public actor RunSupervisor {
     private var stopping = false
     /// Runs ended per pipeline since its last pruning.
     private var endedSincePrune: [String: Int] = [:]
+    /// Told when a run of a backfill ends (the `Backfiller`'s poke), so the backfill can
+    /// start its next slot without polling.
+    private var backfillRunEnded: @Sendable () -> Void = {}
 
     public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, writeRetry: Duration = .seconds(2),
                 metrics: DaemonMetrics = .none) {
@@ -136,6 +141,12 @@ public actor RunSupervisor {
         }
     }
 
+    /// Sets what is told when a run of a backfill ends: the `Backfiller` exists only after
+    /// the supervisor does.
+    public func onBackfillRunEnded(_ hook: @escaping @Sendable () -> Void) {
+        backfillRunEnded = hook
+    }
+
     // MARK: Runs from the store
 
     /// Starts queued runs (`baton trigger`, catch-up left queued by a crash) that no one
@@ -144,6 +155,9 @@ public actor RunSupervisor {
         guard !stopping else { return }
         for run in runs {
             guard let id = run.id, active[id] == nil else { continue }
+            // A backfill's queued runs wait for the `Backfiller`, which claims them within
+            // the backfill's maxParallel and hands them over running.
+            if run.state == .queued, run.backfillID != nil { continue }
             if waiting[run.pipeline]?.contains(where: { $0.id == id }) == true { continue }
             if run.state == .queued, run.trigger == .schedule, !runIDs(of: run.pipeline).isEmpty {
                 waiting[run.pipeline, default: []].append(run)
@@ -227,7 +241,7 @@ public actor RunSupervisor {
     private func start(_ run: RunRecord, continuing: [TaskAttemptRecord]) {
         guard let id = run.id else { return }
         let task = Task { await self.execute(run, continuing: continuing) }
-        active[id] = Active(task: task, pipeline: run.pipeline)
+        active[id] = Active(task: task, pipeline: run.pipeline, backfill: run.backfillID)
     }
 
     private func execute(_ run: RunRecord, continuing: [TaskAttemptRecord]) async {
@@ -469,7 +483,7 @@ public actor RunSupervisor {
     // MARK: After a run
 
     private func ended(_ runID: Int64, pipeline: String, model: Pipeline?) async {
-        active[runID] = nil
+        if active.removeValue(forKey: runID)?.backfill != nil { backfillRunEnded() }
         if !stopping, var queue = waiting[pipeline], !queue.isEmpty, runIDs(of: pipeline).isEmpty {
             let next = queue.removeFirst()
             waiting[pipeline] = queue.isEmpty ? nil : queue
