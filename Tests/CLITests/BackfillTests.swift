@@ -59,7 +59,7 @@ import Testing
     }
 
     @Test func aRangeRunsEachSlotOnceAndSlotsThatHaveARunAreSkipped() throws {
-        let scenario = try scenario(["daily": Self.daily("daily")])
+        let scenario = try scenario(["daily": Self.daily("daily", run: "echo slot=$BATON_SCHEDULED_TIME >> $BATON_OUTPUT")])
         let serve = try ServeProcess(scenario).start(interval: "1h")
 
         // Plain dates are midnights in the schedule's zone: 2026-01-03 in Tokyo is 2026-01-02T15:00Z.
@@ -84,6 +84,11 @@ import Testing
         #expect(all.compactMap(\.scheduledAt).sorted() == expected, "\(all)")
         #expect(all.allSatisfy { $0.state == "succeeded" }, "\(all)")
         #expect(try Self.runs(serve, backfill: firstID).map(\.slot) == ["2026-01-02 17:00:00.000", "2026-01-03 17:00:00.000"])
+        // Each run's task saw its own slot, as an on-time run does.
+        let outputs = try serve.read { db in
+            try String.fetchAll(db, sql: "SELECT a.outputs FROM task_attempt a JOIN run r ON r.id = a.runID WHERE r.backfillID = ? ORDER BY r.scheduledAt", arguments: [firstID])
+        } ?? []
+        #expect(outputs == [#"{"slot":"2026-01-02T17:00:00Z"}"#, #"{"slot":"2026-01-03T17:00:00Z"}"#], "\(outputs)")
 
         // Where triggers show: `runs` (text and JSON) and `backfills`.
         let listed = try scenario.withState("runs", "daily", "--limit", "50")
