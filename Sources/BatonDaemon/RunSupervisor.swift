@@ -213,12 +213,16 @@ public actor RunSupervisor {
 
     // MARK: One run
 
+    /// The pipeline's active runs that its schedule's `concurrency` policy weighs. A
+    /// backfill's runs are not among them: they are limited by the backfill's own
+    /// `maxParallel`, and a backfill of last month must neither make today's slot skipped
+    /// (`forbid`) nor be cancelled by it (`replace`).
     private func runIDs(of pipeline: String) -> [Int64] {
-        active.filter { $0.value.pipeline == pipeline }.map(\.key).sorted()
+        active.filter { $0.value.pipeline == pipeline && $0.value.backfill == nil }.map(\.key).sorted()
     }
 
     private func replaceActive(of pipeline: String, by run: RunRecord) {
-        for (id, other) in active where other.pipeline == pipeline && id != run.id {
+        for (id, other) in active where other.pipeline == pipeline && other.backfill == nil && id != run.id {
             logger.info("replacing the active run (concurrency: replace)", metadata: ["pipeline": "\(pipeline)", "run": "\(id)", "by": "\(run.id ?? 0)"])
             let reason = "\(RunExecutor.cancelPrefix): replaced by run \(run.id ?? 0) of the slot \(run.scheduledAt.map(RFC3339.utcString) ?? "")"
             let store = self.store

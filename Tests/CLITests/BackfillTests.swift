@@ -124,6 +124,29 @@ import Testing
         #expect(zip(starts, starts.dropFirst()).allSatisfy { $0 <= $1 }, "\(starts)")
     }
 
+    /// `concurrency: forbid` (the default) weighs the pipeline's scheduled runs only: the
+    /// on-time slots that come due while a long backfill run is active still run.
+    @Test func onTimeSlotsStillRunWhileABackfillRunIsActive() throws {
+        // January's (backfilled) slots take 3 s, the on-time ones (now) no time at all.
+        let scenario = try scenario(["tick": servedPipeline("tick", run: #"["sh", "-c", "case $BATON_SCHEDULED_TIME in 2026-01-*) sleep 3;; esac"]"#)])
+        let serve = try ServeProcess(scenario).start(interval: "1h")
+        let request = try requested(scenario, "tick", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:00:02Z")
+        let id = try #require(request["id"] as? Int)
+        #expect(request["created"] as? Int == 2)
+        try Self.waitForState(serve, backfill: id, "completed", timeout: 30)
+        #expect(try serve.stop() == 0)
+        let backfilled = try Self.runs(serve, backfill: id)
+        #expect(backfilled.allSatisfy { $0.state == "succeeded" }, "\(backfilled)")
+        let start = try #require(backfilled.first?.started)
+        let end = try #require(backfilled.last?.finished)
+        let scheduled = try serve.runs("tick").filter { $0.trigger == "schedule" }.filter { run in
+            guard let slot = run.scheduledAt.flatMap(ServeTests.date) else { return false }
+            return slot > start.addingTimeInterval(0.5) && slot < end.addingTimeInterval(-0.5)
+        }
+        #expect(scheduled.count >= 3, "\(scheduled)")
+        #expect(scheduled.allSatisfy { $0.state == "succeeded" }, "on-time slots skipped for a backfill run: \(scheduled)")
+    }
+
     @Test func cancellingABackfillCancelsItsQueuedRunsAndStopsTheRunningOne() throws {
         let scenario = try scenario(["long": Self.daily("long", run: #"["sleep", "60"]"#)])
         let serve = try ServeProcess(scenario).start(interval: "1h")
