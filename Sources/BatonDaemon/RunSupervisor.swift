@@ -264,7 +264,8 @@ public actor RunSupervisor {
                 trigger: run.trigger, continuing: continuing)
             if continuing.isEmpty, let failed = run.retryOf { request.resume = try await retried(failed, by: id) }
             context.treeRoot = request.treeRoot
-            armLateAlert(id, context: context)
+            // A backfilled slot is long past by design: `late` would fire at once, for every run.
+            if run.trigger != .backfill { armLateAlert(id, context: context) }
             // Once per run: a run continued after a restart started long ago.
             if run.trigger == .schedule, continuing.isEmpty, let slot = run.scheduledAt {
                 metrics.slotStarted(late: (run.startedAt ?? now()).timeIntervalSince(slot))

@@ -147,6 +147,24 @@ import Testing
         #expect(scheduled.allSatisfy { $0.state == "succeeded" }, "on-time slots skipped for a backfill run: \(scheduled)")
     }
 
+    /// A backfilled slot is long past by design: `late` is not raised for its run, while
+    /// `success` (and `failure`) are, as for any run.
+    @Test func backfilledRunsRaiseSuccessAlertsButNeverLate() throws {
+        let alerts = NSTemporaryDirectory() + "backfill-alerts-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: alerts) }
+        let scenario = try scenario(["etl": Self.daily("etl", run: "sleep 0.5", fields: #", "alerts": [{"on": ["late", "success"], "sla": "1s", "command": ["sh", "-c", "echo $BATON_ALERT_EVENT $BATON_ALERT_RUN >> \#(alerts)"]}]"#)])
+        let serve = try ServeProcess(scenario).start(interval: "1h")
+        let request = try requested(scenario, "etl", "--from", "2026-05-01", "--to", "2026-05-03")
+        let id = try #require(request["id"] as? Int)
+        try Self.waitForState(serve, backfill: id, "completed")
+        try serve.waitFor("both success alerts") {
+            ((try? String(contentsOfFile: alerts, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("success") }.count == 2
+        }
+        #expect(try serve.stop() == 0)
+        let lines = try String(contentsOfFile: alerts, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.contains { $0.hasPrefix("late") }, "\(lines)")
+    }
+
     @Test func cancellingABackfillCancelsItsQueuedRunsAndStopsTheRunningOne() throws {
         let scenario = try scenario(["long": Self.daily("long", run: #"["sleep", "60"]"#)])
         let serve = try ServeProcess(scenario).start(interval: "1h")
