@@ -26,14 +26,16 @@ struct BackfillCommand: AsyncParsableCommand {
             `baton cancel --backfill ID`.
 
               $ baton backfill sales-etl --from 2026-01-01 --to 2026-02-01 --max-parallel 2
-              backfill 3 of sales-etl: 31 slots from 2026-01-01T05:00:00Z to 2026-02-01T05:00:00Z
+              backfill 3 of sales-etl: 31 slots
+                from 2026-01-01T03:00:00Z to 2026-02-01T03:00:00Z (exclusive)
                 29 runs queued, 2 skipped (already had a run); at most 2 at once
                 follow: baton backfills 3   stop: baton cancel --backfill 3
 
             At most \(Operations.backfillSlotLimit) slots per backfill; split a longer range.
 
             Exit status: 0 recorded, 1 no daemon runs, the pipeline has no schedule or the \
-            store failed, 2 for a usage error (an unknown pipeline, a bad range, too many slots).
+            store failed, 2 for a usage error (an unknown pipeline, a bad range, too many \
+            slots, a parameter without a default).
             """)
 
     @OptionGroup var options: StateOptions
@@ -78,7 +80,10 @@ struct BackfillCommand: AsyncParsableCommand {
     }
 
     static func text(_ backfill: BackfillSummary) -> String {
-        var lines = ["backfill \(backfill.id) of \(backfill.pipeline): \(backfill.slots) slot\(backfill.slots == 1 ? "" : "s") from \(RFC3339.utcString(backfill.from)) to \(RFC3339.utcString(backfill.to))"]
+        var lines = [
+            "backfill \(backfill.id) of \(backfill.pipeline): \(backfill.slots) slot\(backfill.slots == 1 ? "" : "s")",
+            "  from \(RFC3339.utcString(backfill.from)) to \(RFC3339.utcString(backfill.to)) (exclusive)",
+        ]
         lines.append("  \(backfill.created) run\(backfill.created == 1 ? "" : "s") queued, \(backfill.skipped) skipped (already had a run); at most \(backfill.maxParallel) at once")
         if backfill.state == .running {
             lines.append("  follow: baton backfills \(backfill.id)   stop: baton cancel --backfill \(backfill.id)")
