@@ -125,6 +125,8 @@ public final class Daemon: Service {
         let supervisor = RunSupervisor(store: store, executor: executor, requests: requests, notifier: notifier, logger: logger, metrics: metrics)
         relay.supervisor = supervisor
         let scheduler = Scheduler(store: store, requests: requests, supervisor: supervisor, logger: logger)
+        let backfiller = Backfiller(store: store, supervisor: supervisor, logger: logger)
+        await supervisor.onBackfillRunEnded { backfiller.poke() }
 
         let settled = try await RunRecovery.settle(store: store, logger: logger)
         if settled.interruptedAttempts > 0 || settled.terminatedProcesses > 0 {
@@ -163,7 +165,7 @@ public final class Daemon: Service {
         let handle = DaemonHandle(
             store: store, stateDirectory: state, source: configuration.source, interval: configuration.interval, metrics: metrics,
             logger: logger, progress: progress, poke: { loop.now() },
-            mailbox: { await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, logger: self.logger) })
+            mailbox: { await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, backfiller: backfiller, logger: self.logger) })
 
         let stop = Wakeup()
         let lost = LostStore()
@@ -194,6 +196,7 @@ public final class Daemon: Service {
                 }
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await scheduler.run() }
+                    group.addTask { await backfiller.run() }
                     group.addTask {
                         guard let error = await loop.run() else { return }
                         lost.error = error
@@ -206,7 +209,7 @@ public final class Daemon: Service {
                                 self.logger.info("SIGHUP: reconciling now")
                                 loop.now()
                             default:
-                                await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, logger: self.logger)
+                                await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, backfiller: backfiller, logger: self.logger)
                             }
                         }
                     }
@@ -260,8 +263,10 @@ public final class Daemon: Service {
         if cut > 0 { logger.warning("alerts not delivered before the stop", metadata: ["alerts": "\(cut)"]) }
     }
 
-    /// SIGUSR1: suspensions, queued runs and cancel requests the CLI left in the store.
-    static func checkMailbox(store: any StateStore, scheduler: Scheduler, supervisor: RunSupervisor, logger: Logger) async {
+    /// SIGUSR1: suspensions, queued runs, cancel requests and backfills the CLI left in the
+    /// store.
+    static func checkMailbox(store: any StateStore, scheduler: Scheduler, supervisor: RunSupervisor, backfiller: Backfiller, logger: Logger) async {
+        backfiller.poke()
         do {
             try await scheduler.reload()
             let open = try await store.runs(inStates: [.queued, .running])

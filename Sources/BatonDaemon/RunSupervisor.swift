@@ -16,6 +16,8 @@ public actor RunSupervisor {
         var task: Task<Void, Never>
         var pipeline: String
         var late: Task<Void, Never>?
+        /// The backfill whose run it is: its end lets the backfill start another.
+        var backfill: Int64?
     }
 
     let store: any StateStore
@@ -36,6 +38,9 @@ public actor RunSupervisor {
     private var stopping = false
     /// Runs ended per pipeline since its last pruning.
     private var endedSincePrune: [String: Int] = [:]
+    /// Told when a run of a backfill ends (the `Backfiller`'s poke), so the backfill can
+    /// start its next slot without polling.
+    private var backfillRunEnded: @Sendable () -> Void = {}
 
     public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, writeRetry: Duration = .seconds(2),
                 metrics: DaemonMetrics = .none) {
@@ -136,6 +141,12 @@ public actor RunSupervisor {
         }
     }
 
+    /// Sets what is told when a run of a backfill ends: the `Backfiller` exists only after
+    /// the supervisor does.
+    public func onBackfillRunEnded(_ hook: @escaping @Sendable () -> Void) {
+        backfillRunEnded = hook
+    }
+
     // MARK: Runs from the store
 
     /// Starts queued runs (`baton trigger`, catch-up left queued by a crash) that no one
@@ -144,6 +155,9 @@ public actor RunSupervisor {
         guard !stopping else { return }
         for run in runs {
             guard let id = run.id, active[id] == nil else { continue }
+            // A backfill's queued runs wait for the `Backfiller`, which claims them within
+            // the backfill's maxParallel and hands them over running.
+            if run.state == .queued, run.backfillID != nil { continue }
             if waiting[run.pipeline]?.contains(where: { $0.id == id }) == true { continue }
             if run.state == .queued, run.trigger == .schedule, !runIDs(of: run.pipeline).isEmpty {
                 waiting[run.pipeline, default: []].append(run)
@@ -199,12 +213,16 @@ public actor RunSupervisor {
 
     // MARK: One run
 
+    /// The pipeline's active runs that its schedule's `concurrency` policy weighs. A
+    /// backfill's runs are not among them: they are limited by the backfill's own
+    /// `maxParallel`, and a backfill of last month must neither make today's slot skipped
+    /// (`forbid`) nor be cancelled by it (`replace`).
     private func runIDs(of pipeline: String) -> [Int64] {
-        active.filter { $0.value.pipeline == pipeline }.map(\.key).sorted()
+        active.filter { $0.value.pipeline == pipeline && $0.value.backfill == nil }.map(\.key).sorted()
     }
 
     private func replaceActive(of pipeline: String, by run: RunRecord) {
-        for (id, other) in active where other.pipeline == pipeline && id != run.id {
+        for (id, other) in active where other.pipeline == pipeline && other.backfill == nil && id != run.id {
             logger.info("replacing the active run (concurrency: replace)", metadata: ["pipeline": "\(pipeline)", "run": "\(id)", "by": "\(run.id ?? 0)"])
             let reason = "\(RunExecutor.cancelPrefix): replaced by run \(run.id ?? 0) of the slot \(run.scheduledAt.map(RFC3339.utcString) ?? "")"
             let store = self.store
@@ -227,7 +245,7 @@ public actor RunSupervisor {
     private func start(_ run: RunRecord, continuing: [TaskAttemptRecord]) {
         guard let id = run.id else { return }
         let task = Task { await self.execute(run, continuing: continuing) }
-        active[id] = Active(task: task, pipeline: run.pipeline)
+        active[id] = Active(task: task, pipeline: run.pipeline, backfill: run.backfillID)
     }
 
     private func execute(_ run: RunRecord, continuing: [TaskAttemptRecord]) async {
@@ -246,7 +264,8 @@ public actor RunSupervisor {
                 trigger: run.trigger, continuing: continuing)
             if continuing.isEmpty, let failed = run.retryOf { request.resume = try await retried(failed, by: id) }
             context.treeRoot = request.treeRoot
-            armLateAlert(id, context: context)
+            // A backfilled slot is long past by design: `late` would fire at once, for every run.
+            if run.trigger != .backfill { armLateAlert(id, context: context) }
             // Once per run: a run continued after a restart started long ago.
             if run.trigger == .schedule, continuing.isEmpty, let slot = run.scheduledAt {
                 metrics.slotStarted(late: (run.startedAt ?? now()).timeIntervalSince(slot))
@@ -469,7 +488,7 @@ public actor RunSupervisor {
     // MARK: After a run
 
     private func ended(_ runID: Int64, pipeline: String, model: Pipeline?) async {
-        active[runID] = nil
+        if active.removeValue(forKey: runID)?.backfill != nil { backfillRunEnded() }
         if !stopping, var queue = waiting[pipeline], !queue.isEmpty, runIDs(of: pipeline).isEmpty {
             let next = queue.removeFirst()
             waiting[pipeline] = queue.isEmpty ? nil : queue

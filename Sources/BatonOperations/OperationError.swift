@@ -30,6 +30,16 @@ public struct OperationError: Error, Sendable, Hashable, Codable, CustomStringCo
         case badRequest = "bad-request"
         /// A paging cursor this Baton did not hand out.
         case badCursor = "bad-cursor"
+        /// No backfill has this id.
+        case unknownBackfill = "unknown-backfill"
+        /// A backfill of a pipeline that has no schedule, hence no slots to run.
+        case noSchedule = "no-schedule"
+        /// A backfill's range that is empty or reversed (`from` not before `to`), starts in
+        /// the future, or a bound that is neither an RFC 3339 instant nor a plain date.
+        case badRange = "bad-range"
+        /// A backfill's range holding more slots than one backfill may make
+        /// (`Operations.backfillSlotLimit`); split it, or backfill a shorter range.
+        case tooManySlots = "too-many-slots"
     }
 
     public var code: Code
@@ -51,7 +61,7 @@ public struct OperationError: Error, Sendable, Hashable, Codable, CustomStringCo
     /// 1 for everything else, as Baton's commands always have.
     public var exitCode: Int32 {
         switch code {
-        case .invalidParameters, .badRequest, .badCursor: 2
+        case .invalidParameters, .badRequest, .badCursor, .badRange, .tooManySlots: 2
         default: 1
         }
     }
@@ -59,9 +69,9 @@ public struct OperationError: Error, Sendable, Hashable, Codable, CustomStringCo
     /// What the API answers with.
     public var httpStatus: Int {
         switch code {
-        case .unknownRun, .unknownTask, .unknownAttempt, .unknownPipeline: 404
-        case .notRetryable, .invalidManifest: 409
-        case .invalidParameters, .badRequest, .badCursor: 400
+        case .unknownRun, .unknownTask, .unknownAttempt, .unknownPipeline, .unknownBackfill: 404
+        case .notRetryable, .invalidManifest, .noSchedule: 409
+        case .invalidParameters, .badRequest, .badCursor, .badRange, .tooManySlots: 400
         case .daemonNotRunning, .notReconciled: 503
         case .timeout: 504
         case .storeFailed: 500

@@ -260,6 +260,32 @@ extension SQLiteStore {
                 ALTER TABLE source ADD COLUMN verification TEXT;
                 """)
         }
+        migrator.registerMigration("v8-backfills") { db in
+            // `baton backfill`: the request as a row of its own (so a restarted daemon carries
+            // on with it) and, on each run it made, the backfill's id. The index serves the
+            // daemon's one question about a backfill: its queued runs, oldest slot first, and
+            // how many of its runs are in each state.
+            try db.execute(sql: """
+                CREATE TABLE backfill (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT,
+                  pipeline TEXT NOT NULL,
+                  versionID INTEGER NOT NULL REFERENCES pipeline_version(id),
+                  fromTime DATETIME NOT NULL,
+                  toTime DATETIME NOT NULL,
+                  maxParallel INTEGER NOT NULL CHECK (maxParallel >= 1),
+                  state TEXT NOT NULL,
+                  requestedBy TEXT NOT NULL,
+                  createdAt DATETIME NOT NULL,
+                  finishedAt DATETIME,
+                  slotCount INTEGER NOT NULL,
+                  skippedCount INTEGER NOT NULL,
+                  reason TEXT
+                );
+                CREATE INDEX backfill_state ON backfill(state);
+                ALTER TABLE run ADD COLUMN backfillID INTEGER REFERENCES backfill(id);
+                CREATE INDEX run_backfill ON run(backfillID, state, scheduledAt) WHERE backfillID IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

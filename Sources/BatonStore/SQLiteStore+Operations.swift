@@ -34,7 +34,7 @@ extension SQLiteStore {
         try await writeNow { db in
             var stored = run
             stored.scheduledAt = nil
-            let insert = try db.cachedStatement(sql: "INSERT INTO run (\(RunRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            let insert = try db.cachedStatement(sql: RunRecord.insertSQL)
             try insert.execute(arguments: stored.arguments)
             stored.id = db.lastInsertedRowID
             var audit = event(stored)

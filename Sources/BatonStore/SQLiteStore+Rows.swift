@@ -330,7 +330,7 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
             createdAt: try row.value("createdAt", of: table), startedAt: try row.value("startedAt", of: table), finishedAt: try row.value("finishedAt", of: table), reason: try row.value("reason", of: table),
             retryOf: try row.value("retryOf", of: table), ownerPid: try row.value("ownerPid", of: table), ownerStartTime: try row.value("ownerStartTime", of: table),
             manifestPath: try row.value("manifestPath", of: table), taskSpecHashes: JSONColumn.decode([String: String].self, try row.value("taskSpecHashes", of: table), default: [:]),
-            requestedBy: try row.value("requestedBy", of: table))
+            requestedBy: try row.value("requestedBy", of: table), backfillID: try row.value("backfillID", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -351,18 +351,55 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
         container["manifestPath"] = manifestPath
         container["taskSpecHashes"] = JSONColumn.encode(taskSpecHashes)
         container["requestedBy"] = requestedBy
+        container["backfillID"] = backfillID
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The run's columns for the hand-written statements of the hot path (see
     /// `SQLiteStore+RunWrites.swift`), in `columns` order, id last.
-    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes, requestedBy"
+    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes, requestedBy, backfillID"
+    /// The statement that inserts a run, one `?` per column of `columns`.
+    static let insertSQL = "INSERT INTO run (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     var arguments: StatementArguments {
         [pipeline, versionID, DatabaseDate.text(scheduledAt), trigger.rawValue, state.rawValue, JSONColumn.encode(parameters),
          DatabaseDate.text(createdAt), DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), reason, retryOf, ownerPid, ownerStartTime,
-         manifestPath, JSONColumn.encode(taskSpecHashes), requestedBy]
+         manifestPath, JSONColumn.encode(taskSpecHashes), requestedBy, backfillID]
     }
+}
+
+extension BackfillRecord.State: DatabaseValueConvertible {}
+
+extension BackfillRecord: FetchableRecord, MutablePersistableRecord {
+    public static var databaseTableName: String { "backfill" }
+
+    public init(row: Row) throws(StoreError) {
+        let table = Self.databaseTableName
+        self.init(
+            id: try row.value("id", of: table), pipeline: try row.value("pipeline", of: table), versionID: try row.value("versionID", of: table),
+            from: try row.value("fromTime", of: table), to: try row.value("toTime", of: table), maxParallel: try row.value("maxParallel", of: table),
+            state: try row.value("state", of: table), requestedBy: try row.value("requestedBy", of: table), createdAt: try row.value("createdAt", of: table),
+            finishedAt: try row.value("finishedAt", of: table), slotCount: try row.value("slotCount", of: table),
+            skippedCount: try row.value("skippedCount", of: table), reason: try row.value("reason", of: table))
+    }
+
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["pipeline"] = pipeline
+        container["versionID"] = versionID
+        container["fromTime"] = DatabaseDate.text(from)
+        container["toTime"] = DatabaseDate.text(to)
+        container["maxParallel"] = maxParallel
+        container["state"] = state.rawValue
+        container["requestedBy"] = requestedBy
+        container["createdAt"] = DatabaseDate.text(createdAt)
+        container["finishedAt"] = DatabaseDate.text(finishedAt)
+        container["slotCount"] = slotCount
+        container["skippedCount"] = skippedCount
+        container["reason"] = reason
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {

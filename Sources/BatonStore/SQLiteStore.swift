@@ -272,7 +272,7 @@ public final class SQLiteStore: StateStore {
                 return RunRecordInsertion(run: existing, created: false)
             }
         }
-        let insert = try db.cachedStatement(sql: "INSERT INTO run (\(RunRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let insert = try db.cachedStatement(sql: RunRecord.insertSQL)
         try insert.execute(arguments: run.arguments)
         var inserted = run
         inserted.id = db.lastInsertedRowID
@@ -284,7 +284,7 @@ public final class SQLiteStore: StateStore {
         let update = try db.cachedStatement(sql: """
             UPDATE run SET pipeline = ?, versionID = ?, scheduledAt = ?, trigger = ?, state = ?, parameters = ?, createdAt = ?,
               startedAt = ?, finishedAt = ?, reason = ?, retryOf = ?, ownerPid = ?, ownerStartTime = ?, manifestPath = ?,
-              taskSpecHashes = ?, requestedBy = ? WHERE id = ?
+              taskSpecHashes = ?, requestedBy = ?, backfillID = ? WHERE id = ?
             """)
         var arguments = run.arguments
         arguments += [id]
@@ -510,7 +510,7 @@ public final class SQLiteStore: StateStore {
         try reader.read(body)
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         let path = path
         let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
             pool.asyncWrite(body) { _, outcome in

@@ -32,6 +32,8 @@ struct Baton: AsyncParsableCommand {
             CancelCommand.self,
             RetryCommand.self,
             TriggerCommand.self,
+            BackfillCommand.self,
+            BackfillsCommand.self,
             SuspendCommand.self,
             ResumeCommand.self,
             SchemaCommand.self,

@@ -9,6 +9,7 @@ import Testing
         #expect(OperationError.Code.allCases.map(\.rawValue) == [
             "unknown-run", "unknown-task", "unknown-attempt", "unknown-pipeline", "not-retryable", "invalid-parameters",
             "invalid-manifest", "daemon-not-running", "not-reconciled", "store-failed", "timeout", "bad-request", "bad-cursor",
+            "unknown-backfill", "no-schedule", "bad-range", "too-many-slots",
         ])
     }
 

@@ -93,6 +93,25 @@ import Testing
         await server.stop()
     }
 
+    /// A backfill made beside the server (as `baton backfill` does) runs in the daemon, and
+    /// its runs answer with the trigger `backfill` and the backfill's id, filterable by trigger.
+    @Test func backfilledRunsCarryTheirTriggerAndBackfill() async throws {
+        let server = try await APIFixture.server()
+        let operations = Operations(store: server.handle.store, stateDirectory: server.state, daemon: InProcessDaemonLink(daemon: server.handle))
+        let backfill = try await operations.backfill(
+            BackfillRequest(pipeline: "hello", from: .instant(Date(timeIntervalSince1970: 1_767_225_600)), to: .instant(Date(timeIntervalSince1970: 1_767_225_600 + 3 * 86_400)), maxParallel: 3),
+            by: .token("operator"))
+        #expect(backfill.created == 3)
+        let page = try await server.api(RunPage.self, "/runs?trigger=backfill", token: ServerHarness.readToken)
+        #expect(page.runs.count == 3)
+        #expect(page.runs.allSatisfy { $0.trigger == .backfill && $0.backfillID == backfill.id && $0.scheduledAt != nil })
+        for run in page.runs { #expect(try await server.waitForRun(run.id).run.state == .succeeded) }
+        let raw = try await server.request("GET", "/api/v1/runs/\(try #require(page.runs.first?.id))", token: ServerHarness.readToken)
+        #expect(raw.body.contains(#""trigger":"backfill""#) && raw.body.contains(#""backfillID":\#(backfill.id)"#), "\(raw.body)")
+        #expect(try await server.api(RunPage.self, "/runs?trigger=manual").runs.isEmpty)
+        await server.stop()
+    }
+
     /// Pages are kept while the store stands still; a run written by anyone, the CLI in
     /// another process included, is in the next answer.
     @Test func aKeptPageGivesWayToAnyCommit() async throws {

@@ -1,5 +1,6 @@
 import BatonOperations
 import BatonServer
+import BatonStore
 import Crypto
 import Foundation
 import Testing
@@ -49,6 +50,24 @@ import Testing
             #expect(answers[2].body.contains("data-status=\"404\""))
             #expect(answers[3].status == 404)
             #expect(answers[3].header("Content-Type")?.hasPrefix("text/html") == true)
+        }
+    }
+
+    /// A backfilled run says so where the pages show what started a run: the pipeline's
+    /// runs table and the run's own page.
+    @Test func backfilledRunsShowTheirTrigger() async throws {
+        try await withDashboard { harness in
+            let backfill = try await harness.operations.backfill(
+                BackfillRequest(pipeline: "hello", from: .instant(Date(timeIntervalSince1970: 1_767_225_600)), to: .instant(Date(timeIntervalSince1970: 1_767_225_600 + 86_400))),
+                by: .token("test"))
+            let run = try #require(try await harness.store(backfill: backfill.id))
+            _ = try await harness.finished(run)
+            let bearer = [("Authorization", "Bearer \(ServerHarness.readToken)")]
+            let pipeline = try await harness.client().get("/ui/pipelines/hello", headers: bearer)
+            #expect(pipeline.status == 200)
+            #expect(pipeline.body.contains(">backfill<"), "\(pipeline.body)")
+            let page = try await harness.client().get("/ui/runs/\(run)", headers: bearer)
+            #expect(page.body.contains(">backfill<"), "\(page.body)")
         }
     }
 
@@ -136,4 +155,11 @@ import Testing
 /// Paths the tests ask for directly.
 enum DashboardRoutesPaths {
     static let stylesheet = "/ui/baton.css"
+}
+
+extension ServerHarness {
+    /// The first run a backfill made.
+    func store(backfill id: Int64) async throws -> Int64? {
+        try await handle.store.runs(RunQuery(trigger: .backfill, limit: 100)).first { $0.backfillID == id }?.id
+    }
 }

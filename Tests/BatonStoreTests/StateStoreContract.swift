@@ -22,6 +22,9 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
     case suspensionsAndTheDaemonRowAreKept
     case theChangeCountMovesWithEveryCommitAndOnlyThen
     case aRevisionKeepsItsSignerAndTheSourceItsPolicy
+    case aBackfillRecordsOneRunPerFreeSlotAndCountsTheTakenOnes
+    case aBackfillHandsOutItsQueuedRunsOldestFirstAndCompletesWhenTheyEnd
+    case cancellingABackfillCancelsItsQueuedRunsAndAsksItsRunningOnesToStop
 
     var testDescription: String { rawValue }
 
@@ -42,6 +45,9 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         case .suspensionsAndTheDaemonRowAreKept: try await suspensionsAndDaemon(store)
         case .theChangeCountMovesWithEveryCommitAndOnlyThen: try await changeCount(store)
         case .aRevisionKeepsItsSignerAndTheSourceItsPolicy: try await signers(store)
+        case .aBackfillRecordsOneRunPerFreeSlotAndCountsTheTakenOnes: try await backfillCreation(store)
+        case .aBackfillHandsOutItsQueuedRunsOldestFirstAndCompletesWhenTheyEnd: try await backfillProgress(store)
+        case .cancellingABackfillCancelsItsQueuedRunsAndAsksItsRunningOnesToStop: try await backfillCancel(store)
         }
     }
 
@@ -364,5 +370,99 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         record.sourceError = "fetch failed"
         try await store.saveDaemon(record)
         #expect(try await store.daemon() == record)
+    }
+
+    // MARK: Backfills
+
+    private func backfill(_ store: any StateStore, version: Int64, slots: [Int], maxParallel: Int = 1) async throws -> BackfillRecord {
+        let record = BackfillRecord(pipeline: "etl", versionID: version, from: F.time(slots.min() ?? 0), to: F.time((slots.max() ?? 0) + 1),
+                                    maxParallel: maxParallel, requestedBy: "ops", createdAt: F.time(500))
+        let runs = slots.map { RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time($0), trigger: .backfill, state: .queued, createdAt: F.time(500), requestedBy: "ops") }
+        return try await store.createBackfill(record, runs: runs) { stored in
+            AuditEvent(time: F.time(500), pipeline: "etl", action: "backfill", changedFields: [], commit: nil, author: nil, actor: "ops", message: "backfill \(stored.id ?? 0)", versionID: version)
+        }
+    }
+
+    /// Slots already holding a run (a scheduled one, a missed one) are left alone and
+    /// counted; the rest get one queued run each, marked with the backfill; asking again
+    /// makes nothing new and the second backfill is completed at once.
+    private func backfillCreation(_ store: any StateStore) async throws {
+        let version = try await versionID(store)
+        _ = try await store.createRuns([
+            RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time(2), trigger: .schedule, state: .succeeded, createdAt: F.time(2)),
+            RunRecord(pipeline: "etl", versionID: version, scheduledAt: F.time(4), trigger: .schedule, state: .missed, createdAt: F.time(4)),
+        ])
+        let first = try await backfill(store, version: version, slots: [1, 2, 3, 4, 5])
+        let id = try #require(first.id)
+        #expect(first.state == .running)
+        #expect(first.slotCount == 5 && first.skippedCount == 2 && first.createdCount == 3)
+        #expect(try await store.backfill(id: id) == first)
+        let runs = try await store.runs(ofBackfill: id, inStates: [.queued], limit: 10)
+        #expect(runs.map(\.scheduledAt) == [F.time(1), F.time(3), F.time(5)])
+        #expect(runs.allSatisfy { $0.trigger == .backfill && $0.backfillID == id && $0.requestedBy == "ops" })
+        #expect(try await store.run(id: try #require(runs.first?.id))?.backfillID == id)
+        #expect(try await store.backfillRunCounts(id: id) == [.queued: 3])
+        let slots = try await store.runs(of: "etl", limit: 20).compactMap(\.scheduledAt)
+        #expect(slots.count == 5 && Set(slots).count == 5, "a slot with two runs: \(slots)")
+
+        let again = try await backfill(store, version: version, slots: [1, 2, 3, 4, 5])
+        #expect(again.slotCount == 5 && again.skippedCount == 5 && again.state == .completed)
+        #expect(try await store.backfills(pipeline: "etl", states: [], limit: 10).map(\.id) == [again.id, first.id])
+        #expect(try await store.backfills(pipeline: nil, states: [.running], limit: 10).map(\.id) == [first.id])
+        #expect(try await store.backfills(pipeline: "other", states: [], limit: 10).isEmpty)
+        #expect(try await store.auditEvents(AuditQuery(pipeline: "etl")).filter { $0.action == "backfill" }.count == 2)
+        #expect(try await store.backfill(id: 9_999) == nil)
+    }
+
+    private func backfillProgress(_ store: any StateStore) async throws {
+        let version = try await versionID(store)
+        let record = try await backfill(store, version: version, slots: [3, 1, 2], maxParallel: 2)
+        let id = try #require(record.id)
+        let oldest = try await store.runs(ofBackfill: id, inStates: [.queued], limit: 2)
+        #expect(oldest.map(\.scheduledAt) == [F.time(1), F.time(2)])
+        for run in oldest { _ = try await store.updateRun(id: try #require(run.id)) { $0.state = .running } }
+        #expect(try await store.backfillRunCounts(id: id) == [.running: 2, .queued: 1])
+        // Runs still open: not complete.
+        #expect(try await store.completeBackfill(id: id, at: F.time(600))?.state == .running)
+        for run in try await store.runs(ofBackfill: id, inStates: [.queued, .running], limit: 10) {
+            _ = try await store.updateRun(id: try #require(run.id)) { $0.state = .succeeded }
+        }
+        let done = try #require(try await store.completeBackfill(id: id, at: F.time(601)))
+        #expect(done.state == .completed && done.finishedAt == F.time(601))
+        #expect(try await store.backfillRunCounts(id: id) == [.succeeded: 3])
+        // Completing twice changes nothing.
+        #expect(try await store.completeBackfill(id: id, at: F.time(700))?.finishedAt == F.time(601))
+        #expect(try await store.completeBackfill(id: 9_999, at: F.time(700)) == nil)
+    }
+
+    private func backfillCancel(_ store: any StateStore) async throws {
+        let version = try await versionID(store)
+        let record = try await backfill(store, version: version, slots: [1, 2, 3])
+        let id = try #require(record.id)
+        let first = try #require(try await store.runs(ofBackfill: id, inStates: [.queued], limit: 1).first?.id)
+        _ = try await store.updateRun(id: first) { $0.state = .running }
+        let reason = "cancel requested by ops (backfill \(id))"
+        let cancel = try await store.cancelBackfill(id: id, reason: reason, at: F.time(700)) { backfill in
+            AuditEvent(time: F.time(700), pipeline: "etl", action: "cancel", changedFields: [], commit: nil, author: nil, actor: "ops", message: "backfill \(backfill.id ?? 0)", versionID: version)
+        }
+        #expect(cancel.changed && cancel.cancelledRuns == 2)
+        #expect(cancel.requested.map(\.id) == [first])
+        #expect(cancel.backfill.state == .cancelled && cancel.backfill.reason == reason && cancel.backfill.finishedAt == F.time(700))
+        #expect(try await store.backfillRunCounts(id: id) == [.running: 1, .cancelled: 2])
+        #expect(try await store.run(id: first)?.reason == reason)
+        #expect(try await store.runs(ofBackfill: id, inStates: [.cancelled], limit: 10).allSatisfy { $0.finishedAt == F.time(700) && $0.reason == reason })
+        // A cancelled backfill is not completed by its last run's end, nor cancelled twice.
+        _ = try await store.updateRun(id: first) { $0.state = .cancelled }
+        #expect(try await store.completeBackfill(id: id, at: F.time(800))?.state == .cancelled)
+        let twice = try await store.cancelBackfill(id: id, reason: reason, at: F.time(900)) { _ in
+            AuditEvent(time: F.time(900), pipeline: "etl", action: "cancel", changedFields: [], commit: nil, author: nil)
+        }
+        #expect(!twice.changed && twice.backfill.finishedAt == F.time(700))
+        #expect(try await store.auditEvents(AuditQuery(pipeline: "etl")).filter { $0.action == "cancel" }.count == 1)
+        await #expect(throws: StoreError.self) {
+            try await store.cancelBackfill(id: 9_999, reason: reason, at: F.time(900)) { _ in
+                AuditEvent(time: F.time(900), pipeline: "etl", action: "cancel", changedFields: [], commit: nil, author: nil)
+            }
+        }
     }
 }

@@ -7,7 +7,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var pipeline: String
     /// Nil for a run of a manifest file (`baton run FILE`).
     public var versionID: Int64?
-    /// `schedule`, `manual` or `retry`.
+    /// `schedule`, `manual`, `retry` or `backfill`.
     public var trigger: RunRecord.Trigger
     public var state: RunRecord.State
     /// The slot of a scheduled run.
@@ -22,6 +22,8 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var retryOf: Int64?
     /// Who asked for it (`trigger`, a queued retry); nil for scheduled runs.
     public var requestedBy: String?
+    /// The backfill that made it (`baton backfill`); nil for other runs.
+    public var backfillID: Int64?
     public var parameters: [String: String]
     /// Its attempts, when asked for.
     public var attempts: [AttemptInfo]?
@@ -40,6 +42,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         reason = run.reason
         retryOf = run.retryOf
         requestedBy = run.requestedBy
+        backfillID = run.backfillID
         parameters = run.parameters
         self.attempts = attempts.map { $0.map(AttemptInfo.init) }
     }

@@ -621,8 +621,9 @@ components:
       enum: [queued, running, succeeded, failed, cancelled, timedOut, skipped, missed]
 
     RunTrigger:
+      description: What started a run; `backfill` for a past slot run by `baton backfill` (the run's `backfillID` names it).
       type: string
-      enum: [schedule, manual, retry]
+      enum: [schedule, manual, retry, backfill]
 
     TaskState:
       type: string
@@ -924,7 +925,7 @@ components:
         id: { type: integer, format: int64 }
         time: { $ref: "#/components/schemas/Instant" }
         pipeline: { type: string }
-        change: { type: string, description: "`create`, `update`, `retire`, `revive`, `suspend`, `resume`, `trigger`, `cancel`, `retry`." }
+        change: { type: string, description: "`create`, `update`, `retire`, `revive`, `suspend`, `resume`, `trigger`, `cancel`, `retry`, `backfill`." }
         fields:
           type: array
           items: { type: string }
@@ -1011,6 +1012,7 @@ components:
         reason: { type: string }
         retryOf: { type: integer, format: int64 }
         requestedBy: { type: string, description: "Who asked for it (an operating-system user or an API token's name)." }
+        backfillID: { type: integer, format: int64, description: "The backfill that made it (`baton backfill`); absent for other runs." }
         parameters:
           type: object
           additionalProperties: { type: string }

@@ -19,6 +19,8 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         case manual
         /// A failed run resumed: `baton retry`, the API or the dashboard.
         case retry
+        /// A past slot run on request (`baton backfill`); `backfillID` names the backfill.
+        case backfill
     }
 
     public var id: Int64?
@@ -49,8 +51,11 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
     /// user or an API token's name. Nil for scheduled runs and for runs started in the
     /// foreground, whose process owner ran them.
     public var requestedBy: String?
+    /// The backfill that made this run (`baton backfill`): the daemon starts such a run only
+    /// when the backfill's `maxParallel` allows, never as soon as it is queued.
+    public var backfillID: Int64?
 
-    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: Trigger, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:], requestedBy: String? = nil) {
+    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: Trigger, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:], requestedBy: String? = nil, backfillID: Int64? = nil) {
         self.id = id
         self.pipeline = pipeline
         self.versionID = versionID
@@ -68,6 +73,7 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         self.manifestPath = manifestPath
         self.taskSpecHashes = taskSpecHashes
         self.requestedBy = requestedBy
+        self.backfillID = backfillID
     }
 
     /// Whether the run has ended, whatever way.

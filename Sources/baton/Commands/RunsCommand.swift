@@ -58,7 +58,7 @@ struct RunsCommand: AsyncParsableCommand {
             ("trigger", JSONOut.string(run.trigger.rawValue)), ("state", JSONOut.string(run.state.rawValue)),
             ("scheduledAt", JSONOut.date(run.scheduledAt)), ("startedAt", JSONOut.date(run.startedAt)),
             ("finishedAt", JSONOut.date(run.finishedAt)), ("reason", JSONOut.string(run.reason)),
-            ("retryOf", JSONOut.int(run.retryOf.map(Int.init))),
+            ("retryOf", JSONOut.int(run.retryOf.map(Int.init))), ("backfill", JSONOut.int(run.backfillID.map(Int.init))),
         ]
         if let attempts { fields.append(("attempts", JSONOut.array(attempts.map { JSONOut.object(attemptFields($0)) }))) }
         return JSONOut.object(fields)
