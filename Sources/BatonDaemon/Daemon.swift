@@ -135,7 +135,11 @@ public final class Daemon: Service {
             ])
         }
         try await scheduler.reload()
+        let dependents = Dependents(store: store, requests: requests, logger: logger)
+        try await dependents.reload()
+        await supervisor.use(dependents)
         await supervisor.adopt(settled.runs, continuing: settled.attempts)
+        await supervisor.fireAwaitingDependents()
         let trees = TreeCollector(store: store, trees: TreeStore(stateDirectory: state), logger: logger)
         await trees.collect()
 
@@ -149,6 +153,7 @@ public final class Daemon: Service {
             applied: {
                 do throws(StoreError) {
                     try await scheduler.reload()
+                    try await dependents.reload()
                 } catch {
                     self.logger.error("cannot reload the schedule after a pass; the previous schedule stays", metadata: ["error": "\(error.message)"])
                     return

@@ -41,6 +41,8 @@ public actor RunSupervisor {
     /// Told when a run of a backfill ends (the `Backfiller`'s poke), so the backfill can
     /// start its next slot without polling.
     private var backfillRunEnded: @Sendable () -> Void = {}
+    /// The live pipelines' triggers: what the end of a run starts.
+    private var dependents: Dependents?
 
     public init(store: any StateStore, executor: RunExecutor, requests: VersionRequests, notifier: AlertNotifier, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }, writeRetry: Duration = .seconds(2),
                 metrics: DaemonMetrics = .none) {
@@ -147,6 +149,11 @@ public actor RunSupervisor {
         backfillRunEnded = hook
     }
 
+    /// Sets where the runs that a run's end starts come from (`triggers`, `onFailure`).
+    public func use(_ dependents: Dependents) {
+        self.dependents = dependents
+    }
+
     // MARK: Runs from the store
 
     /// Starts queued runs (`baton trigger`, catch-up left queued by a crash) that no one
@@ -251,6 +258,7 @@ public actor RunSupervisor {
     private func execute(_ run: RunRecord, continuing: [TaskAttemptRecord]) async {
         guard let id = run.id else { return }
         var context = AlertContext(pipeline: run.pipeline, runID: id, scheduledAt: run.scheduledAt)
+        var endedRun: RunRecord?
         do {
             guard let versionID = run.versionID else {
                 throw DaemonError(.invalidRun, "run \(id) has no pipeline version to run")
@@ -273,15 +281,79 @@ public actor RunSupervisor {
             logger.info("run started", metadata: ["pipeline": "\(run.pipeline)", "run": "\(id)", "slot": "\(run.scheduledAt.map(RFC3339.utcString) ?? "manual")"])
             let result = try await executor.execute(request, run: run)
             finished(result, context: context)
+            endedRun = result.run
         } catch {
             let message = (error as? DaemonError)?.message ?? (error as? EngineError)?.message
                 ?? (error as? StoreError).map { "the state store failed: \($0.message)" } ?? "\(error)"
             logger.error("run could not run", metadata: ["pipeline": "\(run.pipeline)", "run": "\(id)", "error": "\(message)"])
             if let ended = await endFailed(id, pipeline: run.pipeline, reason: message) {
                 finished(RunResult(run: ended, tasks: []), context: context)
+                endedRun = ended
             }
         }
         await ended(id, pipeline: run.pipeline, model: context.model)
+        if let endedRun { await fireDependents(of: endedRun, model: context.model) }
+    }
+
+    // MARK: Runs started by runs
+
+    /// Records and starts what the end of `run` starts (`triggers` naming its pipeline, its
+    /// `onFailure`), once: the store keeps one run per dependent and upstream run, and marks
+    /// the upstream run so a restart does not look at it again. A dependent that could not
+    /// start (a template without a value) is recorded failed, and its own dependents follow.
+    /// While stopping, dependents are recorded queued and start with the next daemon.
+    func fireDependents(of run: RunRecord, model: Pipeline?, depth: Int = 0) async {
+        guard let dependents, let id = run.id, run.isFinished, !run.dependentsFired else { return }
+        guard await dependents.matters(run.pipeline, onFailure: model?.onFailure) else { return }
+        let planned = await dependents.runs(after: run, onFailure: model?.onFailure, tasks: model?.tasks.map(\.id) ?? [])
+        let created: [RunRecord]
+        do {
+            created = try await store.fireDependents(of: id, planned)
+        } catch {
+            // The upstream run stays unmarked: the next start of the daemon records them.
+            logger.error("cannot record the runs this run's end starts; the next start of the daemon does", metadata: [
+                "run": "\(id)", "pipeline": "\(run.pipeline)", "error": "\(error.message)",
+            ])
+            return
+        }
+        for dependent in created {
+            guard let dependentID = dependent.id else { continue }
+            logger.info("run started by the end of another", metadata: [
+                "pipeline": "\(dependent.pipeline)", "run": "\(dependentID)", "trigger": "\(dependent.trigger.rawValue)",
+                "upstream": "\(run.pipeline)", "upstreamRun": "\(id)", "state": "\(dependent.state.rawValue)",
+            ])
+            if dependent.state == .queued {
+                if !stopping { start(dependent, continuing: []) }
+            } else if depth < Dependents.maximumChain {
+                metrics.runEnded(pipeline: dependent.pipeline, state: dependent.state)
+                var model: Pipeline?
+                if let versionID = dependent.versionID {
+                    do { model = try await requests.pipeline(versionID: versionID).1 } catch {
+                        logger.warning("cannot read the version of a run that could not start; its onFailure is not followed", metadata: ["run": "\(dependentID)", "error": "\(error.message)"])
+                    }
+                }
+                await fireDependents(of: dependent, model: model, depth: depth + 1)
+            }
+        }
+    }
+
+    /// At start: records what the ends of runs a stopped daemon did not follow up start.
+    public func fireAwaitingDependents() async {
+        guard let dependents else { return }
+        let awaiting: [RunRecord]
+        do { awaiting = try await dependents.awaiting() } catch {
+            logger.error("cannot read which ended runs still have dependents to start", metadata: ["error": "\(error.message)"])
+            return
+        }
+        for run in awaiting {
+            var model: Pipeline?
+            if let versionID = run.versionID {
+                do { model = try await requests.pipeline(versionID: versionID).1 } catch {
+                    logger.warning("cannot read an ended run's version; its onFailure is not followed", metadata: ["run": "\(run.id ?? 0)", "error": "\(error.message)"])
+                }
+            }
+            await fireDependents(of: run, model: model)
+        }
     }
 
     /// For a queued retry (`retryOf`, the API's retry): the failed run and its attempts, so

@@ -26,6 +26,7 @@ public struct ManifestCatalog: Sendable {
                 files[index].pipeline = nil
             }
         }
+        PipelineLinks.check(&files)
         self.files = files
         var errors = 0
         var warnings = 0

@@ -104,6 +104,21 @@ public enum ManifestSchema {
       "description": "Notifications sent when runs fail, succeed, retry, are missed or are late.",
       "type": "array",
       "items": { "$ref": "#/$defs/alert" }
+    },
+    "triggers": {
+      "description": "What starts runs besides the schedule: the end of another pipeline's run (`pipeline`), or a file arriving in a folder (`path`). At most 50.",
+      "type": "array",
+      "maxItems": 50,
+      "items": { "$ref": "#/$defs/trigger" }
+    },
+    "onFailure": {
+      "description": "A pipeline run after a run of this one fails or times out, with the parameters failedRun, failedPipeline and failedReason (which it must declare).",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["pipeline"],
+      "properties": {
+        "pipeline": { "$ref": "#/$defs/pipelineName" }
+      }
     }
   },
   "$defs": {
@@ -463,6 +478,54 @@ public enum ManifestSchema {
       },
       "then": { "required": ["sla"] },
       "else": { "not": { "required": ["sla"] } }
+    },
+    "pipelineName": {
+      "description": "Another pipeline's name: lower-case letters, digits and '-', 1-63 characters.",
+      "type": "string",
+      "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+    },
+    "trigger": {
+      "description": "Either `pipeline` (run after each run of that pipeline that ends in an `on` state) or `path` (one run per file arriving in the folder and matching the pattern).",
+      "type": "object",
+      "oneOf": [
+        {
+          "additionalProperties": false,
+          "required": ["pipeline"],
+          "properties": {
+            "pipeline": { "$ref": "#/$defs/pipelineName" },
+            "on": {
+              "description": "Which ends of the upstream run fire: succeeded (the default), failed (failed or timed out), any (also cancelled).",
+              "type": "array",
+              "minItems": 1,
+              "items": { "enum": ["succeeded", "failed", "any"] }
+            },
+            "params": {
+              "description": "This pipeline's parameters (each must be declared), filled from the upstream run: text with ${upstream.run}, ${upstream.pipeline}, ${upstream.state}, ${upstream.reason}, ${upstream.scheduledTime}, ${upstream.params.NAME}, ${upstream.outputs.KEY} or ${upstream.outputs.TASK.KEY}; $${ is a literal ${.",
+              "type": "object",
+              "additionalProperties": { "type": "string" }
+            }
+          }
+        },
+        {
+          "additionalProperties": false,
+          "required": ["path"],
+          "properties": {
+            "path": {
+              "description": "An absolute folder and a file-name pattern (*, ?, [...]) in its last part, like /data/in/*.csv.",
+              "type": "string",
+              "pattern": "^/"
+            },
+            "settle": {
+              "$ref": "#/$defs/duration",
+              "description": "How long a file must stay unchanged before it runs (default 5s)."
+            },
+            "param": {
+              "$ref": "#/$defs/identifier",
+              "description": "The declared parameter that receives the file's absolute path (default file)."
+            }
+          }
+        }
+      ]
     }
   }
 }

@@ -105,6 +105,7 @@ extension Operations {
         return PipelineOverview(
             name: record.name, state: record.state, version: record.version, versionID: record.currentVersionID, file: version?.filePath,
             commit: version?.commit, description: model?.description, specReadable: model != nil, schedule: schedule,
+            triggers: model?.triggers.map(\.description) ?? [], onFailure: model?.onFailure?.description,
             suspended: byManifest || override != nil, suspendedByManifest: byManifest,
             suspendedByOperator: override.map { OperatorSuspension(actor: $0.actor, since: $0.since, reason: $0.reason) },
             recentRuns: runs.reversed().map(RunBrief.init), updatedAt: record.updatedAt)

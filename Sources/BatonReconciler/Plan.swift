@@ -50,11 +50,17 @@ public struct ScheduleSummary: Sendable, Hashable, Codable {
     public var description: String
     public var timeZone: String?
     public var next: [Date]
+    /// What else starts it (`triggers`), in words.
+    public var triggers: [String]
+    /// What its failures start (`onFailure`), in words.
+    public var onFailure: String?
 
-    /// nil-schedule pipelines run only by hand.
+    /// nil-schedule pipelines run only by hand or by their triggers.
     init(pipeline: Pipeline, after instant: Date, count: Int = 3) {
+        triggers = pipeline.triggers.map(\.description)
+        onFailure = pipeline.onFailure?.description
         guard let schedule = pipeline.schedule else {
-            description = "no schedule: runs only when triggered"
+            description = pipeline.triggers.isEmpty ? "no schedule: runs only when triggered" : "no schedule: runs on its triggers"
             timeZone = nil
             next = []
             return

@@ -87,7 +87,10 @@ enum Planner {
         case .create:
             preview = SchedulePreview(before: nil, after: after)
         case .revive, .update:
-            let scheduleChanged = changes.contains { $0.pointer == "/schedule" || $0.pointer.hasPrefix("/schedule/") }
+            // What starts the pipeline: its schedule, and its triggers and failure handler.
+            let scheduleChanged = changes.contains { change in
+                ["/schedule", "/triggers", "/onFailure"].contains { change.pointer == $0 || change.pointer.hasPrefix($0 + "/") }
+            }
             if kind == .revive || scheduleChanged {
                 let before = have?.spec.flatMap { decode($0, path: want.path) }.map { ScheduleSummary(pipeline: $0, after: now) }
                 preview = SchedulePreview(before: before, after: after)

@@ -39,6 +39,15 @@ extension Reconciler {
 
         var blobs = update.blobs
         var catalog = ManifestSnapshot(commit: commit, manifestsPath: manifestsPath, manifestsPathExists: true, blobs: blobs, diagnostics: update.diagnostics).catalog()
+        // Links between pipelines (`triggers` naming a pipeline, `onFailure`) are judged over
+        // every manifest (a loop may pass through files that did not change): while the
+        // commit or the live state has one, read everything.
+        if catalog.files.contains(where: { !$0.links.isEmpty }) {
+            return try Self.readAll(repository, at: commit, under: manifestsPath)
+        }
+        if try await store.hasLinkedManifests() {
+            return try Self.readAll(repository, at: commit, under: manifestsPath)
+        }
         let newNames = Set(catalog.files.compactMap(\.name))
         let others = newNames.isEmpty ? [] : try await store.manifestIndex(pipelines: Array(newNames)).filter { !changedPaths.contains($0.path) }
         if !others.isEmpty {
@@ -72,7 +81,8 @@ extension Reconciler {
         for case let pipeline? in pipelines {
             byName[pipeline.name] = pipeline
             if indexPaths?.contains(pipeline.path) ?? true {
-                upserts.append(ManifestIndexEntry(path: pipeline.path, blobID: pipeline.blobID, pipeline: pipeline.name))
+                let linked = !pipeline.pipeline.upstreamTriggers.isEmpty || pipeline.pipeline.onFailure != nil
+                upserts.append(ManifestIndexEntry(path: pipeline.path, blobID: pipeline.blobID, pipeline: pipeline.name, linked: linked))
             }
         }
         return DesiredRead(scope: .all, pipelines: byName, diagnostics: catalog.diagnostics, indexUpserts: upserts, indexDeletions: [])

@@ -172,9 +172,11 @@ public struct Reconciler: Sendable {
         }
 
         timings.read = clock.now - stepStart
+        // A pass that had to read everything (pipelines linked by triggers) says so.
+        let readIncrementally = incremental && !desired.scope.isAll
         var report = ReconcileReport(
             outcome: .rejected, alreadyJudged: false, commit: stamp, movement: movement, plan: .empty,
-            diagnostics: desired.diagnostics, revisionID: nil, incremental: incremental, mirrorNote: nil, applied: false)
+            diagnostics: desired.diagnostics, revisionID: nil, incremental: readIncrementally, mirrorNote: nil, applied: false)
         report.signer = signer
 
         if !desired.isValid {

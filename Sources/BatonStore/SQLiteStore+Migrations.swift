@@ -286,6 +286,23 @@ extension SQLiteStore {
                 CREATE INDEX run_backfill ON run(backfillID, state, scheduledAt) WHERE backfillID IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v9-pipeline-triggers") { db in
+            // Runs started by the end of another pipeline's run (`triggers`, `onFailure`): the
+            // upstream run, a key unique per pipeline (one run per upstream run, as one per
+            // slot), and whether a run's own dependents were recorded (runs before this
+            // migration count as done, so an upgrade fires nothing for old runs). Manifest
+            // files that link pipelines are marked: passes read every file while any does.
+            try db.execute(sql: """
+                ALTER TABLE run ADD COLUMN upstreamRunID INTEGER;
+                ALTER TABLE run ADD COLUMN upstreamPipeline TEXT;
+                ALTER TABLE run ADD COLUMN triggerKey TEXT;
+                ALTER TABLE run ADD COLUMN dependentsFired INTEGER NOT NULL DEFAULT 0;
+                UPDATE run SET dependentsFired = 1;
+                CREATE UNIQUE INDEX run_trigger_key ON run(pipeline, triggerKey) WHERE triggerKey IS NOT NULL;
+                CREATE INDEX run_awaiting_dependents ON run(pipeline, finishedAt) WHERE dependentsFired = 0 AND finishedAt IS NOT NULL;
+                ALTER TABLE manifest_file ADD COLUMN linked INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

@@ -289,13 +289,15 @@ extension ManifestIndexEntry: FetchableRecord, PersistableRecord {
 
     public init(row: Row) throws(StoreError) {
         let table = Self.databaseTableName
-        self.init(path: try row.value("path", of: table), blobID: try row.value("blobID", of: table), pipeline: try row.value("pipeline", of: table))
+        self.init(path: try row.value("path", of: table), blobID: try row.value("blobID", of: table), pipeline: try row.value("pipeline", of: table),
+                  linked: try row.value("linked", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
         container["path"] = path
         container["blobID"] = blobID
         container["pipeline"] = pipeline
+        container["linked"] = linked
     }
 }
 
@@ -330,7 +332,9 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
             createdAt: try row.value("createdAt", of: table), startedAt: try row.value("startedAt", of: table), finishedAt: try row.value("finishedAt", of: table), reason: try row.value("reason", of: table),
             retryOf: try row.value("retryOf", of: table), ownerPid: try row.value("ownerPid", of: table), ownerStartTime: try row.value("ownerStartTime", of: table),
             manifestPath: try row.value("manifestPath", of: table), taskSpecHashes: JSONColumn.decode([String: String].self, try row.value("taskSpecHashes", of: table), default: [:]),
-            requestedBy: try row.value("requestedBy", of: table), backfillID: try row.value("backfillID", of: table))
+            requestedBy: try row.value("requestedBy", of: table), backfillID: try row.value("backfillID", of: table),
+            upstreamRunID: try row.value("upstreamRunID", of: table), upstreamPipeline: try row.value("upstreamPipeline", of: table),
+            triggerKey: try row.value("triggerKey", of: table), dependentsFired: try row.value("dependentsFired", of: table))
     }
 
     public func encode(to container: inout PersistenceContainer) {
@@ -352,19 +356,23 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
         container["taskSpecHashes"] = JSONColumn.encode(taskSpecHashes)
         container["requestedBy"] = requestedBy
         container["backfillID"] = backfillID
+        container["upstreamRunID"] = upstreamRunID
+        container["upstreamPipeline"] = upstreamPipeline
+        container["triggerKey"] = triggerKey
+        container["dependentsFired"] = dependentsFired
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     /// The run's columns for the hand-written statements of the hot path (see
     /// `SQLiteStore+RunWrites.swift`), in `columns` order, id last.
-    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes, requestedBy, backfillID"
+    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes, requestedBy, backfillID, upstreamRunID, upstreamPipeline, triggerKey, dependentsFired"
     /// The statement that inserts a run, one `?` per column of `columns`.
-    static let insertSQL = "INSERT INTO run (\(columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let insertSQL = "INSERT INTO run (\(columns)) VALUES (\(Array(repeating: "?", count: 21).joined(separator: ", ")))"
     var arguments: StatementArguments {
         [pipeline, versionID, DatabaseDate.text(scheduledAt), trigger.rawValue, state.rawValue, JSONColumn.encode(parameters),
          DatabaseDate.text(createdAt), DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), reason, retryOf, ownerPid, ownerStartTime,
-         manifestPath, JSONColumn.encode(taskSpecHashes), requestedBy, backfillID]
+         manifestPath, JSONColumn.encode(taskSpecHashes), requestedBy, backfillID, upstreamRunID, upstreamPipeline, triggerKey, dependentsFired]
     }
 }
 

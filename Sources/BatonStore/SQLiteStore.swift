@@ -73,6 +73,10 @@ public final class SQLiteStore: StateStore {
                 throw StoreError(.newerSchema, "the state store \(path) was written by a newer Baton (its schema has migrations this version does not know); upgrade Baton or point --state at another directory")
             }
             try migrator.migrate(pool)
+            // The reader that asked whether the schema is newer knew the tables before the
+            // migrations: GRDB keeps what it learnt of them per connection, and a row read
+            // through it would lack the columns just added.
+            pool.invalidateReadOnlyConnections()
         } catch let error as StoreError {
             throw error
         } catch {
@@ -284,7 +288,7 @@ public final class SQLiteStore: StateStore {
         let update = try db.cachedStatement(sql: """
             UPDATE run SET pipeline = ?, versionID = ?, scheduledAt = ?, trigger = ?, state = ?, parameters = ?, createdAt = ?,
               startedAt = ?, finishedAt = ?, reason = ?, retryOf = ?, ownerPid = ?, ownerStartTime = ?, manifestPath = ?,
-              taskSpecHashes = ?, requestedBy = ?, backfillID = ? WHERE id = ?
+              taskSpecHashes = ?, requestedBy = ?, backfillID = ?, upstreamRunID = ?, upstreamPipeline = ?, triggerKey = ?, dependentsFired = ? WHERE id = ?
             """)
         var arguments = run.arguments
         arguments += [id]
@@ -458,8 +462,8 @@ public final class SQLiteStore: StateStore {
             try ManifestIndexEntry.filter(chunk.contains(Column("path"))).deleteAll(db)
         }
         if !write.indexUpserts.isEmpty {
-            let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO manifest_file (path, blobID, pipeline) VALUES (?, ?, ?)")
-            for entry in write.indexUpserts { try upsert.execute(arguments: [entry.path, entry.blobID, entry.pipeline]) }
+            let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO manifest_file (path, blobID, pipeline, linked) VALUES (?, ?, ?, ?)")
+            for entry in write.indexUpserts { try upsert.execute(arguments: [entry.path, entry.blobID, entry.pipeline, entry.linked]) }
         }
         try write.source.save(db)
         return revision

@@ -150,6 +150,21 @@ public protocol StateStore: Sendable {
     /// - Throws: `StoreError(.notFound)` when there is no such backfill.
     func cancelBackfill(id: Int64, reason: String, at time: Date, recording event: @escaping @Sendable (BackfillRecord) -> AuditEvent) async throws(StoreError) -> BackfillCancellation
 
+    // MARK: Runs started by other runs
+
+    /// Whether any manifest of the applied commit links pipelines (`triggers` naming a
+    /// pipeline, `onFailure`): while one does, a pass reads every manifest, since a loop
+    /// between pipelines is a rule over all of them.
+    func hasLinkedManifests() async throws(StoreError) -> Bool
+    /// Records what the end of run `upstreamID` starts, in one transaction: each of `runs`
+    /// unless its pipeline already has a run with its `triggerKey` (so a second call for the
+    /// same upstream run, after a crash, creates nothing; a run without a key is always
+    /// created), and marks the upstream run's `dependentsFired`. Returns the runs it created.
+    func fireDependents(of upstreamID: Int64, _ runs: [RunRecord]) async throws(StoreError) -> [RunRecord]
+    /// Finished runs of these pipelines, ended at or after `since`, whose dependents were not
+    /// recorded yet (a daemon stopped in between), oldest first.
+    func runsAwaitingDependents(of pipelines: [String], finishedSince since: Date) async throws(StoreError) -> [RunRecord]
+
     /// The daemon's status row; nil when no daemon ever ran on this store.
     func daemon() async throws(StoreError) -> DaemonRecord?
     /// Saves the daemon's status row.

@@ -7,7 +7,7 @@ import Testing
 @Suite struct ManifestMutationTests {
     /// Objects whose keys are the user's own names (labels, variables, parameters, headers):
     /// renaming one of those keys is not a mistake the validator can see.
-    static let freeFormObjects: Set<String> = ["labels", "env", "parameters", "headers"]
+    static let freeFormObjects: Set<String> = ["labels", "env", "parameters", "headers", "params"]
 
     static var seeds: [URL] { FixtureFiles.validFixtures + FixtureFiles.shippedManifests }
 
@@ -98,6 +98,8 @@ import Testing
         let required: Set<String> = ["apiVersion", "kind", "name", "tasks", "id", "url", "on"]
         for memberPath in Self.schemaMembers(root) {
             guard case .key(let key) = memberPath.last!, required.contains(key) else { continue }
+            // A trigger's "on" is optional (succeeded by default); an alert's is required.
+            if key == "on", memberPath.contains(.key("triggers")) { continue }
             let mutant = Self.modify(root, at: memberPath[...]) { _ in nil }
             expectLocatedError(Array(JSONWriter.pretty(mutant).utf8), "dropping \(memberPath) in \(path)", code: .required)
         }

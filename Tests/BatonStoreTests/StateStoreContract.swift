@@ -25,6 +25,8 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
     case aBackfillRecordsOneRunPerFreeSlotAndCountsTheTakenOnes
     case aBackfillHandsOutItsQueuedRunsOldestFirstAndCompletesWhenTheyEnd
     case cancellingABackfillCancelsItsQueuedRunsAndAsksItsRunningOnesToStop
+    case anUpstreamRunFiresEachDependentOnceAndIsMarked
+    case linkedManifestsAreKnownFromTheIndex
 
     var testDescription: String { rawValue }
 
@@ -48,10 +50,63 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         case .aBackfillRecordsOneRunPerFreeSlotAndCountsTheTakenOnes: try await backfillCreation(store)
         case .aBackfillHandsOutItsQueuedRunsOldestFirstAndCompletesWhenTheyEnd: try await backfillProgress(store)
         case .cancellingABackfillCancelsItsQueuedRunsAndAsksItsRunningOnesToStop: try await backfillCancel(store)
+        case .anUpstreamRunFiresEachDependentOnceAndIsMarked: try await dependents(store)
+        case .linkedManifestsAreKnownFromTheIndex: try await linkedManifests(store)
         }
     }
 
     typealias F = StoreFixtures
+
+    /// `triggers` and `onFailure`: the runs an upstream run's end starts are recorded once per
+    /// pipeline and key whatever repeats, the upstream run is marked in the same write, and
+    /// ended runs not marked yet are found (within the pipelines and time asked about).
+    private func dependents(_ store: any StateStore) async throws {
+        let versionID = try await versionID(store)
+        var upstream = try await store.createRun(RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: nil, trigger: .manual, state: .running, createdAt: F.time(1))).run
+        let id = try #require(upstream.id)
+        #expect(try await store.runsAwaitingDependents(of: ["etl"], finishedSince: F.time(0)).isEmpty, "a running run awaits nothing")
+        upstream = try await store.updateRun(id: id) { $0.state = .failed; $0.finishedAt = F.time(2) }
+        #expect(try await store.runsAwaitingDependents(of: ["etl"], finishedSince: F.time(0)).map(\.id) == [id])
+        #expect(try await store.runsAwaitingDependents(of: ["etl"], finishedSince: F.time(3)).isEmpty, "ended before the bound")
+        #expect(try await store.runsAwaitingDependents(of: ["other"], finishedSince: F.time(0)).isEmpty)
+
+        func dependent(_ pipeline: String, _ trigger: RunRecord.Trigger) -> RunRecord {
+            RunRecord(pipeline: pipeline, versionID: versionID, scheduledAt: nil, trigger: trigger, state: .queued, parameters: ["failedRun": String(id)],
+                      createdAt: F.time(2), upstreamRunID: id, upstreamPipeline: "etl", triggerKey: "run:\(id)")
+        }
+        let created = try await store.fireDependents(of: id, [dependent("report", .pipeline), dependent("oncall", .failure)])
+        #expect(created.map(\.pipeline) == ["report", "oncall"])
+        #expect(created.allSatisfy { $0.id != nil })
+        let oncallID = try #require(created.last?.id)
+        let stored = try #require(try await store.run(id: oncallID))
+        #expect(stored.trigger == .failure)
+        #expect(stored.upstreamRunID == id)
+        #expect(stored.upstreamPipeline == "etl")
+        #expect(stored.triggerKey == "run:\(id)")
+        #expect(stored.parameters == ["failedRun": String(id)])
+        #expect(try await store.run(id: id)?.dependentsFired == true)
+        #expect(try await store.runsAwaitingDependents(of: ["etl"], finishedSince: F.time(0)).isEmpty)
+        // A second call for the same upstream run (a crash before the mark) creates nothing.
+        #expect(try await store.fireDependents(of: id, [dependent("report", .pipeline), dependent("oncall", .failure)]).isEmpty)
+        #expect(try await store.runs(RunQuery(pipeline: "report", limit: 10)).count == 1)
+        // A dependent of another upstream run is another key.
+        var other = dependent("report", .pipeline)
+        other.triggerKey = "run:999"
+        #expect(try await store.fireDependents(of: id, [other]).count == 1)
+    }
+
+    private func linkedManifests(_ store: any StateStore) async throws {
+        let c1 = F.commit(1)
+        #expect(try await store.hasLinkedManifests() == false)
+        try await store.apply(F.write(c1, after: nil, versions: [], index: [
+            ManifestIndexEntry(path: "manifests/a.json", blobID: "a", pipeline: "a"),
+            ManifestIndexEntry(path: "manifests/b.json", blobID: "b", pipeline: "b", linked: true),
+        ]))
+        #expect(try await store.hasLinkedManifests())
+        #expect(try await store.manifestIndex().map(\.linked) == [false, true])
+        try await store.apply(F.write(F.commit(2), after: c1.id, versions: [], deletions: ["manifests/b.json"]))
+        #expect(try await store.hasLinkedManifests() == false)
+    }
 
     /// `--verify-commits`: the signer is read back with its revision, revisions are found by
     /// id (a version's signer), and the source remembers the policy it judged under.

@@ -8,13 +8,6 @@ import Testing
 /// times), cancelled as one unit, and carried on by a daemon killed with SIGKILL half-way;
 /// and the requests it refuses, with their codes and exit statuses.
 @Suite struct BackfillTests {
-    func scenario(_ manifests: [String: String]) throws -> ReconcilerScenario {
-        let scenario = try ReconcilerScenario()
-        for (name, text) in manifests { try scenario.repo.write("manifests/\(name).json", text) }
-        try scenario.repo.commit("Add pipelines")
-        return scenario
-    }
-
     /// A pipeline at 02:00 every day in Tokyo (09:00 ahead of UTC, no daylight saving).
     static func daily(_ name: String, run: String = "true", fields: String = "") -> String {
         """
@@ -59,7 +52,7 @@ import Testing
     }
 
     @Test func aRangeRunsEachSlotOnceAndSlotsThatHaveARunAreSkipped() throws {
-        let scenario = try scenario(["daily": Self.daily("daily", run: "echo slot=$BATON_SCHEDULED_TIME >> $BATON_OUTPUT")])
+        let scenario = try ReconcilerScenario(committing: ["daily": Self.daily("daily", run: "echo slot=$BATON_SCHEDULED_TIME >> $BATON_OUTPUT")])
         let serve = try ServeProcess(scenario).start(interval: "1h")
 
         // Plain dates are midnights in the schedule's zone: 2026-01-03 in Tokyo is 2026-01-02T15:00Z.
@@ -105,7 +98,7 @@ import Testing
     }
 
     @Test func atMostMaxParallelRunsAreActiveAtOnceOldestSlotFirst() throws {
-        let scenario = try scenario(["slow": Self.daily("slow", run: #"["sleep", "0.4"]"#)])
+        let scenario = try ReconcilerScenario(committing: ["slow": Self.daily("slow", run: #"["sleep", "0.4"]"#)])
         let serve = try ServeProcess(scenario).start(["--workers", "8"], interval: "1h")
         let request = try requested(scenario, "slow", "--from", "2026-02-01", "--to", "2026-02-09", "--max-parallel", "2")
         let id = try #require(request["id"] as? Int)
@@ -128,7 +121,7 @@ import Testing
     /// on-time slots that come due while a long backfill run is active still run.
     @Test func onTimeSlotsStillRunWhileABackfillRunIsActive() throws {
         // January's (backfilled) slots take 3 s, the on-time ones (now) no time at all.
-        let scenario = try scenario(["tick": servedPipeline("tick", run: #"["sh", "-c", "case $BATON_SCHEDULED_TIME in 2026-01-*) sleep 3;; esac"]"#)])
+        let scenario = try ReconcilerScenario(committing: ["tick": servedPipeline("tick", run: #"["sh", "-c", "case $BATON_SCHEDULED_TIME in 2026-01-*) sleep 3;; esac"]"#)])
         let serve = try ServeProcess(scenario).start(interval: "1h")
         let request = try requested(scenario, "tick", "--from", "2026-01-01T00:00:00Z", "--to", "2026-01-01T00:00:02Z")
         let id = try #require(request["id"] as? Int)
@@ -152,7 +145,7 @@ import Testing
     @Test func backfilledRunsRaiseSuccessAlertsButNeverLate() throws {
         let alerts = NSTemporaryDirectory() + "backfill-alerts-\(UUID().uuidString).txt"
         defer { try? FileManager.default.removeItem(atPath: alerts) }
-        let scenario = try scenario(["etl": Self.daily("etl", run: "sleep 0.5", fields: #", "alerts": [{"on": ["late", "success"], "sla": "1s", "command": ["sh", "-c", "echo $BATON_ALERT_EVENT $BATON_ALERT_RUN >> \#(alerts)"]}]"#)])
+        let scenario = try ReconcilerScenario(committing: ["etl": Self.daily("etl", run: "sleep 0.5", fields: #", "alerts": [{"on": ["late", "success"], "sla": "1s", "command": ["sh", "-c", "echo $BATON_ALERT_EVENT $BATON_ALERT_RUN >> \#(alerts)"]}]"#)])
         let serve = try ServeProcess(scenario).start(interval: "1h")
         let request = try requested(scenario, "etl", "--from", "2026-05-01", "--to", "2026-05-03")
         let id = try #require(request["id"] as? Int)
@@ -166,7 +159,7 @@ import Testing
     }
 
     @Test func cancellingABackfillCancelsItsQueuedRunsAndStopsTheRunningOne() throws {
-        let scenario = try scenario(["long": Self.daily("long", run: #"["sleep", "60"]"#)])
+        let scenario = try ReconcilerScenario(committing: ["long": Self.daily("long", run: #"["sleep", "60"]"#)])
         let serve = try ServeProcess(scenario).start(interval: "1h")
         let request = try requested(scenario, "long", "--from", "2026-03-01", "--to", "2026-03-06")
         let id = try #require(request["id"] as? Int)
@@ -189,7 +182,7 @@ import Testing
 
     @Test func aDaemonKilledMidBackfillFinishesItAfterARestartWithEachSlotRunOnce() throws {
         // One retry: the run the kill interrupts continues after the restart with its next attempt.
-        let scenario = try scenario(["etl": Self.daily("etl", run: #"["sleep", "0.7"]"#, fields: #", "defaults": {"retries": 1}"#)])
+        let scenario = try ReconcilerScenario(committing: ["etl": Self.daily("etl", run: #"["sleep", "0.7"]"#, fields: #", "defaults": {"retries": 1}"#)])
         let serve = try ServeProcess(scenario).start(interval: "1h")
         let request = try requested(scenario, "etl", "--from", "2026-04-01", "--to", "2026-04-09")
         let id = try #require(request["id"] as? Int)
@@ -223,7 +216,7 @@ import Testing
     }
 
     @Test func refusedRequestsSayWhyWithAStableCodeAndExitStatus() throws {
-        let scenario = try scenario([
+        let scenario = try ReconcilerScenario(committing: [
             "daily": Self.daily("daily"),
             "minutely": Self.daily("minutely").replacingOccurrences(of: "0 2 * * *", with: "* * * * *"),
             "manual": #"{"apiVersion": "baton/v1", "kind": "Pipeline", "name": "manual", "tasks": [{"id": "a", "run": "true"}]}"# + "\n",

@@ -26,6 +26,42 @@ import Testing
         #expect(pipelines.first { $0["name"] as? String == "sales" }?["version"] as? Int == 1)
     }
 
+    /// Triggers read like schedules: what starts a pipeline, before and after the change.
+    @Test func triggersAndOnFailureShowBesideTheSchedule() throws {
+        let scenario = try ReconcilerScenario()
+        try scenario.addPipelines()
+        try scenario.repo.write("manifests/report.json", """
+            {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "report",
+             "parameters": {"day": {"default": "today"}, "file": {"default": ""}},
+             "triggers": [{"pipeline": "sales", "params": {"day": "${upstream.outputs.day}"}}, {"path": "/data/in/*.csv", "settle": "30s"}],
+             "tasks": [{"id": "a", "run": "true"}]}
+            """)
+        try scenario.repo.commit("Add report")
+        let added = try scenario.withSource("plan")
+        #expect(added.status == 0, "\(added.stdout)\(added.stderr)")
+        #expect(added.stdout.contains("    schedule: no schedule: runs on its triggers\n    trigger: after sales succeeds, with day=${upstream.outputs.day}\n    trigger: for each new file /data/in/*.csv, once unchanged for 30s\n"), "\(added.stdout)")
+        #expect(try scenario.withSource("reconcile", "--once").status == 0)
+        let status = try scenario.withState("status")
+        #expect(status.stdout.contains("after sales succeeds, with day=${upstream.outputs.day}; for each new file /data/in/*.csv"), "\(status.stdout)")
+
+        try scenario.repo.write("manifests/report.json", """
+            {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "report",
+             "triggers": [{"pipeline": "sales", "on": ["failed"]}], "onFailure": {"pipeline": "oncall"},
+             "tasks": [{"id": "a", "run": "true"}]}
+            """)
+        try scenario.repo.write("manifests/oncall.json", """
+            {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "oncall",
+             "parameters": {"failedRun": {}, "failedPipeline": {}, "failedReason": {}}, "tasks": [{"id": "a", "run": "true"}]}
+            """)
+        try scenario.repo.commit("Report on failures")
+        let changed = try scenario.withSource("plan")
+        #expect(changed.stdout.contains("    trigger before: after sales succeeds, with day=${upstream.outputs.day}\n    trigger before: for each new file /data/in/*.csv, once unchanged for 30s\n    trigger after: after sales fails or times out\n    on failure after: a failed run starts oncall\n"), "\(changed.stdout)")
+        let json = try scenario.jsonObject(try scenario.withSource("plan", "--json"))
+        let schedule = (json["changes"] as? [[String: Any]])?.first { $0["pipeline"] as? String == "report" }?["schedule"] as? [String: Any]
+        #expect((schedule?["after"] as? [String: Any])?["triggers"] as? [String] == ["after sales fails or times out"])
+        #expect((schedule?["after"] as? [String: Any])?["onFailure"] as? String == "a failed run starts oncall")
+    }
+
     @Test func jsonCarriesFieldsAndScheduleBeforeAndAfter() throws {
         let scenario = try ReconcilerScenario()
         try scenario.addPipelines()

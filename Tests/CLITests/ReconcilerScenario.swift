@@ -15,6 +15,13 @@ struct ReconcilerScenario {
         state = directory.url.appendingPathComponent("state").path
     }
 
+    /// A scenario whose first commit holds these manifests (`manifests/NAME.json`).
+    init(committing manifests: [String: String]) throws {
+        try self.init()
+        for (name, text) in manifests { try repo.write("manifests/\(name).json", text) }
+        try repo.commit("Add pipelines")
+    }
+
     /// Runs a command that reads the source, pointed at this repository and state.
     @discardableResult
     func withSource(_ arguments: String...) throws -> BatonBinary.Result {

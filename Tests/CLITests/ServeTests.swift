@@ -6,15 +6,8 @@ import Testing
 /// `baton serve` as a real process: following commits, firing slots, the missed and
 /// concurrency policies, suspend and resume, trigger, alerts, stopping, and the lock.
 @Suite struct ServeTests {
-    func scenario(_ manifests: [String: String]) throws -> ReconcilerScenario {
-        let scenario = try ReconcilerScenario()
-        for (name, text) in manifests { try scenario.repo.write("manifests/\(name).json", text) }
-        try scenario.repo.commit("Add pipelines")
-        return scenario
-    }
-
     @Test func aCommitIsPickedUpWithinAnIntervalAndAtOnceOnSIGHUP() throws {
-        let scenario = try scenario(["a": servedPipeline("a", every: "1h")])
+        let scenario = try ReconcilerScenario(committing: ["a": servedPipeline("a", every: "1h")])
         let serve = try ServeProcess(scenario).start(interval: "2s")
         try serve.waitFor("a to be live") { try serve.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM pipeline WHERE state = 'active'") } == 1 }
         try scenario.repo.write("manifests/b.json", servedPipeline("b", every: "1h"))
@@ -41,7 +34,7 @@ import Testing
     }
 
     @Test func everySecondPipelinesFireOncePerSlotAndAnInvalidCommitKeepsThemRunning() throws {
-        let scenario = try scenario([
+        let scenario = try ReconcilerScenario(committing: [
             "tick": servedPipeline("tick", fields: #", "keepRuns": 4"#),
             "tock": servedPipeline("tock", run: "echo tock"),
         ])
@@ -94,7 +87,7 @@ import Testing
     @Test func missedPoliciesAndStartingDeadlineAcrossAStopAndStart() throws {
         let alerts = NSTemporaryDirectory() + "missed-\(UUID().uuidString).txt"
         defer { try? FileManager.default.removeItem(atPath: alerts) }
-        let scenario = try scenario([
+        let scenario = try ReconcilerScenario(committing: [
             "skip": servedPipeline("skip", fields: #", "alerts": [{"on": ["missed"], "command": ["sh", "-c", "echo $BATON_ALERT_EVENT $BATON_ALERT_PIPELINE $BATON_ALERT_STATE >> \#(alerts)"]}]"#),
             "latest": servedPipeline("latest", schedule: #", "missed": "latest""#),
             "all": servedPipeline("all", schedule: #", "missed": "all""#),
@@ -142,7 +135,7 @@ import Testing
 
     @Test func theThreeConcurrencyPolicies() throws {
         let slow = "sleep 2.5"
-        let scenario = try scenario([
+        let scenario = try ReconcilerScenario(committing: [
             "forbid": servedPipeline("forbid", run: slow),
             "replace": servedPipeline("replace", run: slow, schedule: #", "concurrency": "replace""#),
             "allow": servedPipeline("allow", run: "echo start >> $HOME/../allow.trace; sleep 2.5; echo end >> $HOME/../allow.trace", schedule: #", "concurrency": "allow""#),
@@ -172,7 +165,7 @@ import Testing
     }
 
     @Test func suspendAndResumeAreOperatorOverridesOnTopOfGit() throws {
-        let scenario = try scenario(["p": servedPipeline("p")])
+        let scenario = try ReconcilerScenario(committing: ["p": servedPipeline("p")])
         let serve = try ServeProcess(scenario).start()
         try serve.waitFor("a run") { try !serve.runs("p").isEmpty }
         let suspended = try scenario.withState("suspend", "p", "--reason", "warehouse maintenance")
@@ -197,7 +190,7 @@ import Testing
     }
 
     @Test func triggerQueuesAManualRunAndWaitFollowsItToTheEnd() throws {
-        let scenario = try scenario([
+        let scenario = try ReconcilerScenario(committing: [
             "manual": """
                 {"apiVersion": "baton/v1", "kind": "Pipeline", "name": "manual",
                  "parameters": {"region": {"default": "us", "allowed": ["us", "eu"]}},
@@ -232,7 +225,7 @@ import Testing
     @Test func aWebhookReceivesAFailureWithTheTaskAndItsLastLogLines() throws {
         let receiver = try WebhookReceiver()
         defer { receiver.stop() }
-        let scenario = try scenario([
+        let scenario = try ReconcilerScenario(committing: [
             "flaky": servedPipeline("flaky", every: "1h", run: "echo connecting to the warehouse; echo refused >&2; exit 4",
                                     fields: #", "alerts": [{"on": ["failure"], "webhook": "\#(receiver.url)"}]"#),
         ])
@@ -256,7 +249,7 @@ import Testing
     }
 
     @Test func aStopLetsARunningTaskFinishWithinTheGraceAndEndsTheRestAfterIt() throws {
-        let scenario = try scenario([
+        let scenario = try ReconcilerScenario(committing: [
             "short": servedPipeline("short", every: "1h", run: "sleep 1; echo finished"),
             "long": servedPipeline("long", every: "1h", run: "sleep 300 & sleep 300"),
         ])
@@ -274,7 +267,7 @@ import Testing
     }
 
     @Test func aSecondDaemonOnTheSameStateDirectoryExitsNamingTheFirst() throws {
-        let scenario = try scenario(["p": servedPipeline("p", every: "1h")])
+        let scenario = try ReconcilerScenario(committing: ["p": servedPipeline("p", every: "1h")])
         let first = try ServeProcess(scenario).start(interval: "1h")
         let second = try BatonBinary.run(["serve", "--repo", scenario.repo.path, "--state", scenario.state])
         #expect(second.status == 1)
@@ -394,7 +387,7 @@ extension ServeTests {
 
 extension ServeTests {
     @Test func aFailingSourceBacksOffSaysSoInStatusAndStopsNothing() throws {
-        let scenario = try scenario(["p": servedPipeline("p")])
+        let scenario = try ReconcilerScenario(committing: ["p": servedPipeline("p")])
         let serve = try ServeProcess(scenario).start(interval: "1s")
         try serve.waitFor("a run") { try !serve.runs("p").isEmpty }
         let moved = scenario.repo.path + ".away"

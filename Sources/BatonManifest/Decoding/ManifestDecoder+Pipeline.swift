@@ -5,6 +5,7 @@ extension ManifestDecoder {
     static let pipelineFields: [StaticString] = [
         "apiVersion", "kind", "name", "description", "owners", "labels", "schedule", "suspend",
         "maxParallel", "timeout", "keepRuns", "parameters", "env", "defaults", "tasks", "alerts",
+        "triggers", "onFailure",
     ]
     static let scheduleFields: [StaticString] = ["cron", "every", "offset", "timezone", "missed", "startingDeadline", "concurrency"]
     static let parameterFields: [StaticString] = ["default", "allowed", "required", "description"]
@@ -14,8 +15,8 @@ extension ManifestDecoder {
     static let maximumTasks = 500
 
     /// Decodes the whole document; returns the pipeline (meaningful only if no error was
-    /// reported), its name and the name's offset.
-    mutating func pipeline(_ root: JSONNode) -> (Pipeline?, String?, Int?) {
+    /// reported), its name and the name's offset. `links` receives the pipelines it names.
+    mutating func pipeline(_ root: JSONNode, links: inout [PipelineLink]) -> (Pipeline?, String?, Int?) {
         guard let members = root.members else {
             report(.type, "a manifest must be a JSON object, found \(root.typeName)", at: root.offset)
             return (nil, nil, nil)
@@ -48,12 +49,15 @@ extension ManifestDecoder {
         } ?? TaskSettings()
         let decodedTasks = field(members, "tasks") { d, v in d.tasks(v, parameters: parameters) }
         let alerts = field(members, "alerts") { d, v in d.array(v, "\"alerts\"") { d, item, index in d.alert(item, index: index) } } ?? []
+        let triggers = field(members, "triggers") { d, v in d.triggers(v, parameters: parameters, links: &links) } ?? []
+        let onFailure = field(members, "onFailure") { d, v in d.onFailure(v, links: &links) }
 
         guard let name, let decodedTasks else { return (nil, name, nameOffset) }
         let pipeline = Pipeline(
             name: name, description: description, owners: owners, labels: labels, schedule: schedule,
             suspend: suspend, maxParallel: maxParallel, timeout: timeout, keepRuns: keepRuns,
-            parameters: parameters, env: env, defaults: defaults, tasks: decodedTasks.tasks, alerts: alerts)
+            parameters: parameters, env: env, defaults: defaults, tasks: decodedTasks.tasks, alerts: alerts,
+            triggers: triggers, onFailure: onFailure)
         if errorCount == 0 {
             warnings(pipeline, members: members, tasks: decodedTasks)
         }

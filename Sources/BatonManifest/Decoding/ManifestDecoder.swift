@@ -47,7 +47,8 @@ struct ManifestDecoder {
             decoder.report(duplicate.code, message, at: duplicate.offset, pointer: duplicate.pointer)
         }
         // The tape outlives every handle the decoder makes from it (handles hold it unowned).
-        let (pipeline, name, nameOffset) = withExtendedLifetime(tape) { decoder.pipeline(tape.root) }
+        var links: [PipelineLink] = []
+        let (pipeline, name, nameOffset) = withExtendedLifetime(tape) { decoder.pipeline(tape.root, links: &links) }
         let nameLocation = nameOffset.map { decoder.locator.location(of: $0) }
         decoder.diagnostics.sort()
         return ManifestFile(
@@ -55,7 +56,8 @@ struct ManifestDecoder {
             pipeline: decoder.errorCount == 0 ? pipeline : nil,
             name: name,
             nameLocation: nameLocation,
-            diagnostics: decoder.diagnostics)
+            diagnostics: decoder.diagnostics,
+            links: links)
     }
 
     // MARK: Reporting

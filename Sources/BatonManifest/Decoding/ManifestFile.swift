@@ -16,6 +16,9 @@ public struct ManifestFile: Sendable {
     public var nameLocation: (line: Int, column: Int)?
     /// In file order.
     public var diagnostics: [Diagnostic]
+    /// The other pipelines this one names in `triggers` and `onFailure`, where they are
+    /// named: the catalog checks them across files (loops, unknown pipelines).
+    public var links: [PipelineLink]
 
     /// True when nothing in the file is an error (warnings allowed).
     public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
@@ -26,11 +29,34 @@ public struct ManifestFile: Sendable {
         self = ManifestDecoder.decode(path: path, bytes: bytes)
     }
 
-    init(path: String, pipeline: Pipeline?, name: String?, nameLocation: (line: Int, column: Int)?, diagnostics: [Diagnostic]) {
+    init(path: String, pipeline: Pipeline?, name: String?, nameLocation: (line: Int, column: Int)?, diagnostics: [Diagnostic], links: [PipelineLink] = []) {
         self.path = path
         self.pipeline = pipeline
         self.name = name
         self.nameLocation = nameLocation
         self.diagnostics = diagnostics
+        self.links = links
+    }
+}
+
+/// One edge between pipelines as a manifest writes it, with its place in the file.
+public struct PipelineLink: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// `triggers[i].pipeline`: the named pipeline's runs start this one.
+        case trigger
+        /// `onFailure.pipeline`: this one's failures start the named pipeline.
+        case onFailure
+    }
+
+    public var kind: Kind
+    /// The pipeline named.
+    public var target: String
+    public var line: Int
+    public var column: Int
+    public var pointer: String
+
+    /// The direction runs flow: from `upstream` to `downstream`.
+    public func edge(from declaring: String) -> (upstream: String, downstream: String) {
+        kind == .trigger ? (target, declaring) : (declaring, target)
     }
 }

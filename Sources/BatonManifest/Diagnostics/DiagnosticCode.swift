@@ -81,4 +81,10 @@ public struct DiagnosticCode: RawRepresentable, Sendable, Hashable, Codable, Cus
     /// live. An error, because a mistyped path or a bad merge must never retire everything;
     /// `baton reconcile --allow-empty` applies such a commit on purpose.
     public static let emptySource = DiagnosticCode(rawValue: "empty-source")
+    /// Pipelines whose `triggers` and `onFailure` start each other in a loop: each run would
+    /// start the next without end.
+    public static let triggerCycle = DiagnosticCode(rawValue: "trigger-cycle")
+    /// A `triggers` or `onFailure` names a pipeline the repository does not define (a
+    /// warning: it may be added later, and until then nothing fires).
+    public static let unknownPipeline = DiagnosticCode(rawValue: "unknown-pipeline")
 }

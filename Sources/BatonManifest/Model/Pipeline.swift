@@ -28,13 +28,17 @@ public struct Pipeline: Sendable, Hashable {
     /// In manifest order; `needs` makes the DAG.
     public var tasks: [PipelineTask]
     public var alerts: [Alert]
+    /// What starts runs besides the schedule: upstream runs ending, files arriving.
+    public var triggers: [PipelineTrigger]
+    /// The pipeline to run after a run of this one fails or times out.
+    public var onFailure: FailureHandler?
 
     public init(
         name: String, description: String? = nil, owners: [String] = [], labels: [String: String] = [:],
         schedule: PipelineSchedule? = nil, suspend: Bool = false, maxParallel: Int? = nil,
         timeout: ManifestDuration? = nil, keepRuns: Int = Pipeline.defaultKeepRuns, parameters: [Parameter] = [],
         env: [EnvironmentVariable] = [], defaults: TaskSettings = TaskSettings(), tasks: [PipelineTask],
-        alerts: [Alert] = []
+        alerts: [Alert] = [], triggers: [PipelineTrigger] = [], onFailure: FailureHandler? = nil
     ) {
         self.name = name
         self.description = description
@@ -50,6 +54,18 @@ public struct Pipeline: Sendable, Hashable {
         self.defaults = defaults
         self.tasks = tasks
         self.alerts = alerts
+        self.triggers = triggers
+        self.onFailure = onFailure
+    }
+
+    /// The pipelines whose runs start this one (`triggers` of kind `pipeline`).
+    public var upstreamTriggers: [UpstreamTrigger] {
+        triggers.compactMap { if case .upstream(let trigger) = $0 { trigger } else { nil } }
+    }
+
+    /// The folders whose new files start this one.
+    public var fileTriggers: [FileTrigger] {
+        triggers.compactMap { if case .file(let trigger) = $0 { trigger } else { nil } }
     }
 }
 

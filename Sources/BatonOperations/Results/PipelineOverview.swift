@@ -19,6 +19,10 @@ public struct PipelineOverview: Sendable, Equatable, Codable {
     public var specReadable: Bool
     /// Nil for a pipeline that runs only when triggered.
     public var schedule: ScheduleInfo?
+    /// What else starts it (`triggers`), in words: `after ingest succeeds`.
+    public var triggers: [String]
+    /// What its failures start (`onFailure`), in words.
+    public var onFailure: String?
     /// Paused by its manifest (`suspend: true`) or by an operator.
     public var suspended: Bool
     public var suspendedByManifest: Bool

@@ -7,7 +7,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var pipeline: String
     /// Nil for a run of a manifest file (`baton run FILE`).
     public var versionID: Int64?
-    /// `schedule`, `manual`, `retry` or `backfill`.
+    /// `schedule`, `manual`, `retry`, `backfill`, `pipeline` or `failure`.
     public var trigger: RunRecord.Trigger
     public var state: RunRecord.State
     /// The slot of a scheduled run.
@@ -24,6 +24,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var requestedBy: String?
     /// The backfill that made it (`baton backfill`); nil for other runs.
     public var backfillID: Int64?
+    /// For `pipeline` and `failure` runs: the run whose end started this one, and its pipeline.
+    public var upstreamRunID: Int64?
+    public var upstreamPipeline: String?
     public var parameters: [String: String]
     /// Its attempts, when asked for.
     public var attempts: [AttemptInfo]?
@@ -43,12 +46,25 @@ public struct RunSummary: Sendable, Equatable, Codable {
         retryOf = run.retryOf
         requestedBy = run.requestedBy
         backfillID = run.backfillID
+        upstreamRunID = run.upstreamRunID
+        upstreamPipeline = run.upstreamPipeline
         parameters = run.parameters
         self.attempts = attempts.map { $0.map(AttemptInfo.init) }
     }
 
     /// Whether the run has ended, whatever way.
     public var isFinished: Bool { ![.queued, .running].contains(state) }
+
+    /// What started it, in words: the trigger (`schedule`, `manual`, `retry`, `backfill`),
+    /// or for a run started by another run's end `pipeline ingest run 42` and
+    /// `failure of ingest run 42`.
+    public var cause: String {
+        switch trigger {
+        case .pipeline: "pipeline \(upstreamPipeline ?? "?") run \(upstreamRunID.map(String.init) ?? "?")"
+        case .failure: "failure of \(upstreamPipeline ?? "?") run \(upstreamRunID.map(String.init) ?? "?")"
+        case .schedule, .manual, .retry, .backfill: trigger.rawValue
+        }
+    }
 }
 
 /// One attempt of one task: which, how it ended and why.

@@ -621,9 +621,9 @@ components:
       enum: [queued, running, succeeded, failed, cancelled, timedOut, skipped, missed]
 
     RunTrigger:
-      description: What started a run; `backfill` for a past slot run by `baton backfill` (the run's `backfillID` names it).
+      description: What started a run; `backfill` for a past slot run by `baton backfill` (the run's `backfillID` names it); `pipeline` for the end of another pipeline's run (its `triggers`) and `failure` for another pipeline's failed run (its `onFailure`), both naming the run in `upstreamRunID`.
       type: string
-      enum: [schedule, manual, retry, backfill]
+      enum: [schedule, manual, retry, backfill, pipeline, failure]
 
     TaskState:
       type: string
@@ -832,7 +832,7 @@ components:
 
     PipelineOverview:
       type: object
-      required: [name, state, version, versionID, specReadable, suspended, suspendedByManifest, recentRuns, updatedAt]
+      required: [name, state, version, versionID, specReadable, triggers, suspended, suspendedByManifest, recentRuns, updatedAt]
       additionalProperties: false
       properties:
         name: { type: string }
@@ -844,6 +844,11 @@ components:
         description: { type: string }
         specReadable: { type: boolean, description: "False when the stored spec no longer validates." }
         schedule: { $ref: "#/components/schemas/ScheduleInfo" }
+        triggers:
+          description: "What else starts it (`triggers`), in words: `after ingest succeeds`, `for each new file /data/in/*.csv, once unchanged for 30s`."
+          type: array
+          items: { type: string }
+        onFailure: { type: string, description: "What its failed runs start (`onFailure`), in words." }
         suspended: { type: boolean }
         suspendedByManifest: { type: boolean }
         suspendedByOperator: { $ref: "#/components/schemas/OperatorSuspension" }
@@ -1013,6 +1018,8 @@ components:
         retryOf: { type: integer, format: int64 }
         requestedBy: { type: string, description: "Who asked for it (an operating-system user or an API token's name)." }
         backfillID: { type: integer, format: int64, description: "The backfill that made it (`baton backfill`); absent for other runs." }
+        upstreamRunID: { type: integer, format: int64, description: "For `pipeline` and `failure` runs: the run whose end started this one." }
+        upstreamPipeline: { type: string, description: "That run's pipeline." }
         parameters:
           type: object
           additionalProperties: { type: string }

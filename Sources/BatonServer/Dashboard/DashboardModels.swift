@@ -19,9 +19,15 @@ enum DashboardModels {
     static func summary(_ p: PipelineOverview, zones: inout ZoneCache) -> PipelineSummary {
         PipelineSummary(
             name: p.name, description: p.description, version: p.version, isRetired: p.state == .retired,
-            scheduleText: p.schedule?.description, timeZone: p.schedule.flatMap { zones.zone($0.timeZone) },
+            scheduleText: startsText(p), timeZone: p.schedule.flatMap { zones.zone($0.timeZone) },
             nextFire: p.schedule?.nextFireTimes.first, suspension: suspension(p),
             recentRuns: p.recentRuns.map { RunSquare(id: $0.id, state: DashboardState($0.state.rawValue), trigger: $0.trigger.rawValue, slot: $0.scheduledAt, createdAt: $0.createdAt) })
+    }
+
+    /// What starts the pipeline, in words: its schedule and its triggers.
+    static func startsText(_ p: PipelineOverview) -> String? {
+        let words = [p.schedule?.description].compactMap { $0 } + p.triggers
+        return words.isEmpty ? nil : words.joined(separator: "; ")
     }
 
     static func suspension(_ p: PipelineOverview) -> Suspension {
@@ -35,7 +41,7 @@ enum DashboardModels {
         let routes = chrome.routes
         return PipelinePageModel(
             chrome: chrome, name: p.name, description: p.description, owners: detail.owners, isRetired: p.state == .retired,
-            scheduleText: p.schedule?.description, timeZone: p.schedule.flatMap { TimeZone(identifier: $0.timeZone) },
+            scheduleText: startsText(p), timeZone: p.schedule.flatMap { TimeZone(identifier: $0.timeZone) },
             nextFires: p.schedule?.nextFireTimes ?? [], suspension: suspension(p),
             parameters: detail.parameters.map {
                 Parameter(name: $0.name, defaultValue: $0.defaultValue, allowed: $0.allowed, required: $0.required, description: $0.description)
@@ -47,7 +53,7 @@ enum DashboardModels {
                     change: v.fields.isEmpty || v.change != .update ? v.change.rawValue : v.fields.map(\.pointer).joined(separator: ", "))
             },
             runs: runs.runs.map {
-                RunRow(id: $0.id, state: DashboardState($0.state.rawValue), trigger: $0.trigger.rawValue, slot: $0.scheduledAt, startedAt: $0.startedAt, finishedAt: $0.finishedAt)
+                RunRow(id: $0.id, state: DashboardState($0.state.rawValue), trigger: $0.cause, slot: $0.scheduledAt, startedAt: $0.startedAt, finishedAt: $0.finishedAt)
             },
             olderRunsURL: runs.nextCursor.map { "\(routes.pipeline(p.name))?cursor=\(DashboardSite.queryEncoded($0))" })
     }
@@ -55,7 +61,7 @@ enum DashboardModels {
     static func run(_ detail: RunDetail, logs: [LogPanel], chrome: PageChrome) -> RunPageModel {
         let run = detail.run
         return RunPageModel(
-            chrome: chrome, pipeline: run.pipeline, id: run.id, state: DashboardState(run.state.rawValue), trigger: run.trigger.rawValue,
+            chrome: chrome, pipeline: run.pipeline, id: run.id, state: DashboardState(run.state.rawValue), trigger: run.cause,
             reason: run.reason ?? run.requestedBy.map { "requested by \($0)" }, version: detail.version?.number, retryOf: run.retryOf,
             slot: run.scheduledAt, createdAt: run.createdAt, startedAt: run.startedAt, finishedAt: run.finishedAt, parameters: run.parameters,
             tasks: detail.tasks.map { BatonDashboard.TaskNode(id: $0.task.id, needs: $0.task.needs, state: DashboardState($0.state.rawValue)) },

@@ -8,10 +8,14 @@ public struct ManifestIndexEntry: Sendable, Hashable, Codable {
     public var path: String
     public var blobID: String
     public var pipeline: String
+    /// Whether the pipeline names others in `triggers` or `onFailure`. While any file does,
+    /// passes read every manifest: loops between pipelines are a rule over all of them.
+    public var linked: Bool
 
-    public init(path: String, blobID: String, pipeline: String) {
+    public init(path: String, blobID: String, pipeline: String, linked: Bool = false) {
         self.path = path
         self.blobID = blobID
         self.pipeline = pipeline
+        self.linked = linked
     }
 }

@@ -21,6 +21,10 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         case retry
         /// A past slot run on request (`baton backfill`); `backfillID` names the backfill.
         case backfill
+        /// A run of another pipeline ended (`triggers` with `pipeline`): `upstreamRunID` names it.
+        case pipeline
+        /// A run of another pipeline failed and named this one in its `onFailure`.
+        case failure
     }
 
     public var id: Int64?
@@ -54,8 +58,21 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
     /// The backfill that made this run (`baton backfill`): the daemon starts such a run only
     /// when the backfill's `maxParallel` allows, never as soon as it is queued.
     public var backfillID: Int64?
+    /// For `pipeline` and `failure` runs: the run whose end started this one, and its
+    /// pipeline (kept apart from the id, which pruning may remove).
+    public var upstreamRunID: Int64?
+    public var upstreamPipeline: String?
+    /// What a run started by an event is unique by, per pipeline (`run:42` for the runs an
+    /// upstream run fires): the store keeps one run per key, as it keeps one per slot, so a
+    /// crash between an upstream's end and its dependents' start never fires them twice.
+    public var triggerKey: String?
+    /// Whether the runs this one's end starts (`triggers` of other pipelines, its own
+    /// `onFailure`) have been recorded. A daemon that stopped in between fires them at its
+    /// next start; runs recorded before the feature, and foreground runs, count as done.
+    public var dependentsFired: Bool
 
-    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: Trigger, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:], requestedBy: String? = nil, backfillID: Int64? = nil) {
+    public init(id: Int64? = nil, pipeline: String, versionID: Int64?, scheduledAt: Date?, trigger: Trigger, state: State, parameters: [String: String] = [:], createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, reason: String? = nil, retryOf: Int64? = nil, ownerPid: Int? = nil, ownerStartTime: Int64? = nil, manifestPath: String? = nil, taskSpecHashes: [String: String] = [:], requestedBy: String? = nil, backfillID: Int64? = nil,
+                upstreamRunID: Int64? = nil, upstreamPipeline: String? = nil, triggerKey: String? = nil, dependentsFired: Bool = false) {
         self.id = id
         self.pipeline = pipeline
         self.versionID = versionID
@@ -74,6 +91,10 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         self.taskSpecHashes = taskSpecHashes
         self.requestedBy = requestedBy
         self.backfillID = backfillID
+        self.upstreamRunID = upstreamRunID
+        self.upstreamPipeline = upstreamPipeline
+        self.triggerKey = triggerKey
+        self.dependentsFired = dependentsFired
     }
 
     /// Whether the run has ended, whatever way.

@@ -39,7 +39,7 @@ struct RunsCommand: AsyncParsableCommand {
             var rows = [["ID", "PIPELINE", "TRIGGER", "STATE", "SCHEDULED", "STARTED", "DURATION"]]
             for run in runs {
                 let duration = run.durationMilliseconds.map { RunReport.duration(Double($0) / 1000) } ?? "-"
-                rows.append([String(run.id), run.pipeline, run.trigger.rawValue, run.state.rawValue,
+                rows.append([String(run.id), run.pipeline, run.cause, run.state.rawValue,
                              run.scheduledAt.map(RFC3339.utcString) ?? "-", run.startedAt.map(RFC3339.utcString) ?? "-", duration])
             }
             Output.text(runs.isEmpty ? "no runs yet" : Table.render(rows).joined(separator: "\n"))
@@ -59,6 +59,7 @@ struct RunsCommand: AsyncParsableCommand {
             ("scheduledAt", JSONOut.date(run.scheduledAt)), ("startedAt", JSONOut.date(run.startedAt)),
             ("finishedAt", JSONOut.date(run.finishedAt)), ("reason", JSONOut.string(run.reason)),
             ("retryOf", JSONOut.int(run.retryOf.map(Int.init))), ("backfill", JSONOut.int(run.backfillID.map(Int.init))),
+            ("upstreamRun", JSONOut.int(run.upstreamRunID.map(Int.init))), ("upstreamPipeline", JSONOut.string(run.upstreamPipeline)),
         ]
         if let attempts { fields.append(("attempts", JSONOut.array(attempts.map { JSONOut.object(attemptFields($0)) }))) }
         return JSONOut.object(fields)

@@ -57,7 +57,8 @@ enum StatusText {
     /// The schedule in words; nil when the stored spec does not read.
     static func schedule(_ pipeline: PipelineOverview) -> String? {
         guard pipeline.specReadable else { return nil }
-        return pipeline.schedule?.description ?? "no schedule: runs only when triggered"
+        let words = [pipeline.schedule?.description].compactMap { $0 } + pipeline.triggers
+        return words.isEmpty ? "no schedule: runs only when triggered" : words.joined(separator: "; ")
     }
 
     // MARK: Text

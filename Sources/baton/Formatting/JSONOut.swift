@@ -94,6 +94,7 @@ enum JSONOut {
         return object([
             ("description", string(summary.description)), ("timeZone", string(summary.timeZone)),
             ("next", array(summary.next.map { date($0) })),
+            ("triggers", array(summary.triggers.map { string($0) })), ("onFailure", string(summary.onFailure)),
         ])
     }
 }

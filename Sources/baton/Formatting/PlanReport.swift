@@ -99,8 +99,22 @@ struct PlanReport {
                 lines.append("    schedule: \(Self.describe(only))")
                 if !only.next.isEmpty { lines.append("    next: \(Self.fireTimes(only))") }
             }
+            lines += Self.triggerLines(schedule)
         }
         return lines
+    }
+
+    /// `    trigger: after ingest succeeds`, one line each, and `    on failure: …`; a change
+    /// shows the lines before and after.
+    static func triggerLines(_ schedule: SchedulePreview) -> [String] {
+        func lines(_ summary: ScheduleSummary, _ suffix: String) -> [String] {
+            summary.triggers.map { "    trigger\(suffix): \($0)" } + (summary.onFailure.map { ["    on failure\(suffix): \($0)"] } ?? [])
+        }
+        if let before = schedule.before, let after = schedule.after, before.triggers != after.triggers || before.onFailure != after.onFailure {
+            let old = lines(before, " before"), new = lines(after, " after")
+            return (old.isEmpty ? ["    triggers before: none"] : old) + (new.isEmpty ? ["    triggers after: none"] : new)
+        }
+        return (schedule.after ?? schedule.before).map { lines($0, "") } ?? []
     }
 
     /// `v2 → v3`, `v1` for a create, nil where versions are unknown (`plan --base`).
@@ -223,6 +237,11 @@ struct PlanReport {
                 out.append("")
                 out.append("Next: " + only.next.map { Markdown.code(Times.local($0, zone: only.timeZone)) }.joined(separator: ", "))
             }
+        }
+        let triggers = triggerLines(schedule)
+        if !triggers.isEmpty {
+            out.append("")
+            out += triggers.map { "- " + Markdown.escape($0.trimmingCharacters(in: .whitespaces)) }
         }
         return out
     }
