@@ -116,15 +116,31 @@ public actor Dependents {
         }
         if let handler = onFailure, upstream.state == .failed || upstream.state == .timedOut, !started.contains(handler.pipeline) {
             if let version = versions[handler.pipeline] {
+                let reason = await failureReason(upstream, id: id)
                 runs.append(RunRecord(
                     pipeline: handler.pipeline, versionID: version.versionID, scheduledAt: nil, trigger: .failure, state: .queued,
-                    parameters: ["failedRun": String(id), "failedPipeline": upstream.pipeline, "failedReason": upstream.reason ?? upstream.state.rawValue],
+                    parameters: ["failedRun": String(id), "failedPipeline": upstream.pipeline, "failedReason": reason],
                     createdAt: time, upstreamRunID: id, upstreamPipeline: upstream.pipeline, triggerKey: "run:\(id)"))
             } else {
                 logger.warning("onFailure names a pipeline that is not live; nothing started", metadata: ["run": "\(id)", "pipeline": "\(upstream.pipeline)", "onFailure": "\(handler.pipeline)"])
             }
         }
         return runs
+    }
+
+    /// Why the run failed, for its failure handler: the run's own reason (a timeout, a cancel),
+    /// else its first failed task and why (`task load failed: exited with status 3`).
+    private func failureReason(_ run: RunRecord, id: Int64) async -> String {
+        if let reason = run.reason { return reason }
+        do {
+            let attempts = try await store.attempts(ofRun: id)
+            if let failed = attempts.filter({ $0.state.isFailure }).max(by: { $0.attempt < $1.attempt }) {
+                return "task \(failed.taskID) \(failed.state.rawValue)" + (failed.reason.map { ": \($0)" } ?? "")
+            }
+        } catch {
+            logger.warning("cannot read the failed run's attempts for its failure handler", metadata: ["run": "\(id)", "error": "\(error.message)"])
+        }
+        return run.state.rawValue
     }
 
     /// What a trigger's templates see of the upstream run: its fields, parameters and each

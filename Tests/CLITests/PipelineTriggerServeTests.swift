@@ -23,7 +23,7 @@ import Testing
             "report": Self.manifest("report", fields: #""parameters": {"day": {"required": true}}, "triggers": [{"pipeline": "ingest", "params": {"day": "${upstream.outputs.day}"}}],"#,
                                     run: #""echo \"$BATON_PARAM_DAY\" > \#(out.url.path)/report.$BATON_RUN_ID""#),
             "oncall": Self.manifest("oncall", fields: #""parameters": {"failedRun": {}, "failedPipeline": {}, "failedReason": {}},"#,
-                                    run: #""echo \"$BATON_PARAM_FAILEDPIPELINE $BATON_PARAM_FAILEDRUN\" > \#(out.url.path)/oncall.$BATON_RUN_ID""#),
+                                    run: #""echo \"$BATON_PARAM_FAILEDPIPELINE $BATON_PARAM_FAILEDRUN $BATON_PARAM_FAILEDREASON\" > \#(out.url.path)/oncall.$BATON_RUN_ID""#),
         ])
         let serve = try ServeProcess(scenario).start(interval: "1h")
 
@@ -46,7 +46,7 @@ import Testing
         try serve.waitFor("oncall to run after the failure") { try serve.runs("oncall").contains { $0.state == "succeeded" } }
         let oncall = try #require(try serve.runs("oncall").first)
         #expect(oncall.trigger == "failure")
-        #expect(try String(contentsOfFile: "\(out.url.path)/oncall.\(oncall.id)", encoding: .utf8) == "ingest \(badID)\n")
+        #expect(try String(contentsOfFile: "\(out.url.path)/oncall.\(oncall.id)", encoding: .utf8) == "ingest \(badID) task work failed: exited with status 1\n")
         #expect(try serve.runs("report").count == 1, "report triggers on success only")
         #expect(try serve.stop() == 0)
     }
