@@ -12,10 +12,10 @@ extension SQLiteStore {
         try await writeNow { db in
             var created: [RunRecord] = []
             let find = try db.cachedStatement(sql: "SELECT id FROM run WHERE pipeline = ? AND triggerKey = ?")
-            let insert = try db.cachedStatement(sql: RunRecord.insertSQL)
+            let insert = try db.cachedStatement(sql: RunRecord.table.insertSQL)
             for run in runs {
                 if let key = run.triggerKey, try Int64.fetchOne(find, arguments: [run.pipeline, key]) != nil { continue }
-                try insert.execute(arguments: run.arguments)
+                try insert.execute(arguments: RunRecord.table.arguments(run))
                 var stored = run
                 stored.id = db.lastInsertedRowID
                 created.append(stored)

@@ -34,8 +34,8 @@ extension SQLiteStore {
         try await writeNow { db in
             var stored = run
             stored.scheduledAt = nil
-            let insert = try db.cachedStatement(sql: RunRecord.insertSQL)
-            try insert.execute(arguments: stored.arguments)
+            let insert = try db.cachedStatement(sql: RunRecord.table.insertSQL)
+            try insert.execute(arguments: RunRecord.table.arguments(stored))
             stored.id = db.lastInsertedRowID
             var audit = event(stored)
             try audit.insert(db)

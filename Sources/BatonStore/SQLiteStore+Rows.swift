@@ -338,42 +338,36 @@ extension RunRecord: FetchableRecord, MutablePersistableRecord {
     }
 
     public func encode(to container: inout PersistenceContainer) {
-        container["id"] = id
-        container["pipeline"] = pipeline
-        container["versionID"] = versionID
-        container["scheduledAt"] = DatabaseDate.text(scheduledAt)
-        container["trigger"] = trigger.rawValue
-        container["state"] = state.rawValue
-        container["parameters"] = JSONColumn.encode(parameters)
-        container["createdAt"] = DatabaseDate.text(createdAt)
-        container["startedAt"] = DatabaseDate.text(startedAt)
-        container["finishedAt"] = DatabaseDate.text(finishedAt)
-        container["reason"] = reason
-        container["retryOf"] = retryOf
-        container["ownerPid"] = ownerPid
-        container["ownerStartTime"] = ownerStartTime
-        container["manifestPath"] = manifestPath
-        container["taskSpecHashes"] = JSONColumn.encode(taskSpecHashes)
-        container["requestedBy"] = requestedBy
-        container["backfillID"] = backfillID
-        container["upstreamRunID"] = upstreamRunID
-        container["upstreamPipeline"] = upstreamPipeline
-        container["triggerKey"] = triggerKey
-        container["dependentsFired"] = dependentsFired
+        Self.table.encode(self, id: id, to: &container)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    /// The run's columns for the hand-written statements of the hot path (see
-    /// `SQLiteStore+RunWrites.swift`), in `columns` order, id last.
-    static let columns = "pipeline, versionID, scheduledAt, trigger, state, parameters, createdAt, startedAt, finishedAt, reason, retryOf, ownerPid, ownerStartTime, manifestPath, taskSpecHashes, requestedBy, backfillID, upstreamRunID, upstreamPipeline, triggerKey, dependentsFired"
-    /// The statement that inserts a run, one `?` per column of `columns`.
-    static let insertSQL = "INSERT INTO run (\(columns)) VALUES (\(Array(repeating: "?", count: 21).joined(separator: ", ")))"
-    var arguments: StatementArguments {
-        [pipeline, versionID, DatabaseDate.text(scheduledAt), trigger.rawValue, state.rawValue, JSONColumn.encode(parameters),
-         DatabaseDate.text(createdAt), DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), reason, retryOf, ownerPid, ownerStartTime,
-         manifestPath, JSONColumn.encode(taskSpecHashes), requestedBy, backfillID, upstreamRunID, upstreamPipeline, triggerKey, dependentsFired]
-    }
+    /// What a run writes, column by column: the hand-written statements of the hot path (a
+    /// run's rows are written before and after every step) and GRDB's persistence use it.
+    static let table = ColumnTable<RunRecord>("run", [
+        .init("pipeline") { $0.pipeline },
+        .init("versionID") { $0.versionID },
+        .init("scheduledAt") { DatabaseDate.text($0.scheduledAt) },
+        .init("trigger") { $0.trigger.rawValue },
+        .init("state") { $0.state.rawValue },
+        .init("parameters") { JSONColumn.encode($0.parameters) },
+        .init("createdAt") { DatabaseDate.text($0.createdAt) },
+        .init("startedAt") { DatabaseDate.text($0.startedAt) },
+        .init("finishedAt") { DatabaseDate.text($0.finishedAt) },
+        .init("reason") { $0.reason },
+        .init("retryOf") { $0.retryOf },
+        .init("ownerPid") { $0.ownerPid },
+        .init("ownerStartTime") { $0.ownerStartTime },
+        .init("manifestPath") { $0.manifestPath },
+        .init("taskSpecHashes") { JSONColumn.encode($0.taskSpecHashes) },
+        .init("requestedBy") { $0.requestedBy },
+        .init("backfillID") { $0.backfillID },
+        .init("upstreamRunID") { $0.upstreamRunID },
+        .init("upstreamPipeline") { $0.upstreamPipeline },
+        .init("triggerKey") { $0.triggerKey },
+        .init("dependentsFired") { $0.dependentsFired },
+    ])
 }
 
 extension BackfillRecord.State: DatabaseValueConvertible {}
@@ -423,30 +417,28 @@ extension TaskAttemptRecord: FetchableRecord, MutablePersistableRecord {
     }
 
     public func encode(to container: inout PersistenceContainer) {
-        container["id"] = id
-        container["runID"] = runID
-        container["taskID"] = taskID
-        container["attempt"] = attempt
-        container["state"] = state.rawValue
-        container["startedAt"] = DatabaseDate.text(startedAt)
-        container["finishedAt"] = DatabaseDate.text(finishedAt)
-        container["exitCode"] = exitCode
-        container["signal"] = signal
-        container["reason"] = reason
-        container["outputs"] = JSONColumn.encode(outputs)
-        container["logPath"] = logPath
-        container["pid"] = pid
-        container["processStartTime"] = processStartTime
-        container["cacheKey"] = cacheKey
+        Self.table.encode(self, id: id, to: &container)
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    static let columns = "runID, taskID, attempt, state, startedAt, finishedAt, exitCode, signal, reason, outputs, logPath, pid, processStartTime, cacheKey"
-    var arguments: StatementArguments {
-        [runID, taskID, attempt, state.rawValue, DatabaseDate.text(startedAt), DatabaseDate.text(finishedAt), exitCode, signal, reason,
-         JSONColumn.encode(outputs), logPath, pid, processStartTime, cacheKey]
-    }
+    /// What an attempt writes, column by column (see `RunRecord.table`).
+    static let table = ColumnTable<TaskAttemptRecord>("task_attempt", [
+        .init("runID") { $0.runID },
+        .init("taskID") { $0.taskID },
+        .init("attempt") { $0.attempt },
+        .init("state") { $0.state.rawValue },
+        .init("startedAt") { DatabaseDate.text($0.startedAt) },
+        .init("finishedAt") { DatabaseDate.text($0.finishedAt) },
+        .init("exitCode") { $0.exitCode },
+        .init("signal") { $0.signal },
+        .init("reason") { $0.reason },
+        .init("outputs") { JSONColumn.encode($0.outputs) },
+        .init("logPath") { $0.logPath },
+        .init("pid") { $0.pid },
+        .init("processStartTime") { $0.processStartTime },
+        .init("cacheKey") { $0.cacheKey },
+    ])
 }
 
 extension PipelineOverride: FetchableRecord, PersistableRecord {

@@ -248,8 +248,8 @@ public final class SQLiteStore: StateStore {
 
     public func insertAttempt(_ attempt: TaskAttemptRecord) async throws(StoreError) -> TaskAttemptRecord {
         try await writeNow { db in
-            let insert = try db.cachedStatement(sql: "INSERT INTO task_attempt (\(TaskAttemptRecord.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            try insert.execute(arguments: attempt.arguments)
+            let insert = try db.cachedStatement(sql: TaskAttemptRecord.table.insertSQL)
+            try insert.execute(arguments: TaskAttemptRecord.table.arguments(attempt))
             var inserted = attempt
             inserted.id = db.lastInsertedRowID
             return inserted
@@ -276,8 +276,8 @@ public final class SQLiteStore: StateStore {
                 return RunRecordInsertion(run: existing, created: false)
             }
         }
-        let insert = try db.cachedStatement(sql: RunRecord.insertSQL)
-        try insert.execute(arguments: run.arguments)
+        let insert = try db.cachedStatement(sql: RunRecord.table.insertSQL)
+        try insert.execute(arguments: RunRecord.table.arguments(run))
         var inserted = run
         inserted.id = db.lastInsertedRowID
         return RunRecordInsertion(run: inserted, created: true)
@@ -285,26 +285,15 @@ public final class SQLiteStore: StateStore {
 
     static func update(_ run: RunRecord, _ db: Database) throws {
         guard let id = run.id else { throw StoreError(.notFound, "run without id does not exist") }
-        let update = try db.cachedStatement(sql: """
-            UPDATE run SET pipeline = ?, versionID = ?, scheduledAt = ?, trigger = ?, state = ?, parameters = ?, createdAt = ?,
-              startedAt = ?, finishedAt = ?, reason = ?, retryOf = ?, ownerPid = ?, ownerStartTime = ?, manifestPath = ?,
-              taskSpecHashes = ?, requestedBy = ?, backfillID = ?, upstreamRunID = ?, upstreamPipeline = ?, triggerKey = ?, dependentsFired = ? WHERE id = ?
-            """)
-        var arguments = run.arguments
-        arguments += [id]
-        try update.execute(arguments: arguments)
+        let update = try db.cachedStatement(sql: RunRecord.table.updateSQL)
+        try update.execute(arguments: RunRecord.table.arguments(run, id: id))
         if db.changesCount == 0 { throw StoreError(.notFound, "run \(id) does not exist") }
     }
 
     static func update(_ attempt: TaskAttemptRecord, _ db: Database) throws {
         guard let id = attempt.id else { throw StoreError(.notFound, "attempt without id does not exist") }
-        let update = try db.cachedStatement(sql: """
-            UPDATE task_attempt SET runID = ?, taskID = ?, attempt = ?, state = ?, startedAt = ?, finishedAt = ?, exitCode = ?,
-              signal = ?, reason = ?, outputs = ?, logPath = ?, pid = ?, processStartTime = ?, cacheKey = ? WHERE id = ?
-            """)
-        var arguments = attempt.arguments
-        arguments += [id]
-        try update.execute(arguments: arguments)
+        let update = try db.cachedStatement(sql: TaskAttemptRecord.table.updateSQL)
+        try update.execute(arguments: TaskAttemptRecord.table.arguments(attempt, id: id))
         if db.changesCount == 0 { throw StoreError(.notFound, "attempt \(id) does not exist") }
     }
 

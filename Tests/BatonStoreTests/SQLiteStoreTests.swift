@@ -87,6 +87,29 @@ import Testing
         #expect(run.created)
     }
 
+    /// A run's and an attempt's columns are one list each (`ColumnTable`): it must name every
+    /// column the migrations made, so a column added without it fails here, not in a daemon.
+    @Test func theColumnTablesNameEveryColumnOfTheirTables() async throws {
+        let temp = try TemporaryDirectory()
+        let store = try SQLiteStore(stateDirectory: temp.sub("state"))
+        let queue = try DatabaseQueue(path: store.path)
+        for (table, written) in [(RunRecord.table.table, RunRecord.table.columns.map(\.name)), (TaskAttemptRecord.table.table, TaskAttemptRecord.table.columns.map(\.name))] {
+            let columns = try await queue.read { db in try db.columns(in: table).map(\.name) }
+            #expect(Set(columns).subtracting(["id"]) == Set(written), "\(table): the schema has \(columns), the table writes \(written)")
+            #expect(written.count == Set(written).count)
+        }
+        // Every field goes through the list and comes back.
+        let run = RunRecord(
+            pipeline: "etl", versionID: nil, scheduledAt: F.time(3), trigger: .failure, state: .running, parameters: ["a": "b"],
+            createdAt: F.time(1), startedAt: F.time(2), finishedAt: nil, reason: "why", retryOf: nil, ownerPid: 42, ownerStartTime: 7,
+            manifestPath: "/m.json", taskSpecHashes: ["t": "h"], requestedBy: "ana", backfillID: nil, upstreamRunID: 9, upstreamPipeline: "up",
+            triggerKey: "run:9", dependentsFired: true)
+        let stored = try await store.createRun(run).run
+        var expected = run
+        expected.id = stored.id
+        #expect(try await store.run(id: try #require(stored.id)) == expected)
+    }
+
     @Test func runsOfTheSecondMigrationSurviveTheRebuildOfTheThird() async throws {
         let temp = try TemporaryDirectory()
         let path = temp.sub("v2.sqlite")
