@@ -65,6 +65,42 @@ import Testing
         #expect(try serve.stop() == 0)
     }
 
+    /// A daemon stopped after a run ended but before it recorded the run's dependents leaves
+    /// the run unmarked, as here; the next daemon records them at its start.
+    @Test func aRunWhoseDependentsWereNotRecordedFiresThemAtTheNextStart() throws {
+        let scenario = try ReconcilerScenario(committing: [
+            "ingest": Self.manifest("ingest", fields: "", run: #""true""#),
+            "report": Self.manifest("report", fields: #""triggers": [{"pipeline": "ingest"}],"#, run: #""true""#),
+        ])
+        let serve = try ServeProcess(scenario).start(interval: "1h")
+        #expect(try serve.stop() == 0)
+        let queue = try DatabaseQueue(path: "\(scenario.state)/baton.sqlite")
+        let upstream = try queue.write { db -> Int64 in
+            let version = try Int64.fetchOne(db, sql: "SELECT currentVersionID FROM pipeline WHERE name = 'ingest'")
+            // As the store writes instants (UTC), a moment after the trigger was applied.
+            let format = DateFormatter()
+            format.locale = Locale(identifier: "en_US_POSIX")
+            format.timeZone = TimeZone(identifier: "UTC")
+            format.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+            let now = format.string(from: Date())
+            try db.execute(sql: """
+                INSERT INTO run (pipeline, versionID, trigger, state, parameters, createdAt, startedAt, finishedAt, taskSpecHashes, dependentsFired)
+                VALUES ('ingest', ?, 'manual', 'succeeded', '{}', ?, ?, ?, '{}', 0)
+                """, arguments: [version, now, now, now])
+            return db.lastInsertedRowID
+        }
+        try queue.close()
+        try serve.start(interval: "1h")
+        try serve.waitFor("the dependent of the unmarked run") { try serve.runs("report").contains { $0.state == "succeeded" } }
+        let (marked, dependents) = try #require(try serve.read { db in
+            (try Bool.fetchOne(db, sql: "SELECT dependentsFired FROM run WHERE id = ?", arguments: [upstream]),
+             try Int64.fetchAll(db, sql: "SELECT upstreamRunID FROM run WHERE pipeline = 'report'"))
+        })
+        #expect(marked == true)
+        #expect(dependents == [upstream])
+        #expect(try serve.stop() == 0)
+    }
+
     /// `tick` runs every second; `after` follows each of its runs, whatever their end. The
     /// daemon is killed with SIGKILL at random moments (seed printed; BATON_TEST_SEED repeats
     /// it) and restarted; in the end every ended `tick` run has exactly one `after` run.
