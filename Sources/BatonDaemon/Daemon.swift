@@ -140,6 +140,8 @@ public final class Daemon: Service {
         await supervisor.use(dependents)
         await supervisor.adopt(settled.runs, continuing: settled.attempts)
         await supervisor.fireAwaitingDependents()
+        let fileTriggers = FileTriggers(store: store, requests: requests, logger: logger) { runs in await supervisor.adopt(runs) }
+        try await fileTriggers.reload()
         let trees = TreeCollector(store: store, trees: TreeStore(stateDirectory: state), logger: logger)
         await trees.collect()
 
@@ -154,6 +156,7 @@ public final class Daemon: Service {
                 do throws(StoreError) {
                     try await scheduler.reload()
                     try await dependents.reload()
+                    try await fileTriggers.reload()
                 } catch {
                     self.logger.error("cannot reload the schedule after a pass; the previous schedule stays", metadata: ["error": "\(error.message)"])
                     return
@@ -161,8 +164,9 @@ public final class Daemon: Service {
                 await trees.collect()
             })
         let scheduled = await scheduler.count
+        let watched = await fileTriggers.count
         logger.info("baton serve started", metadata: [
-            "pid": "\(me.pid)", "state": "\(state)", "source": "\(configuration.source)", "scheduled": "\(scheduled)",
+            "pid": "\(me.pid)", "state": "\(state)", "source": "\(configuration.source)", "scheduled": "\(scheduled)", "fileTriggers": "\(watched)",
             "interval": "\(configuration.interval)s", "workers": "\(configuration.workers)",
             "verifyCommits": "\(configuration.verification?.description ?? "off")",
         ])
@@ -170,7 +174,7 @@ public final class Daemon: Service {
         let handle = DaemonHandle(
             store: store, stateDirectory: state, source: configuration.source, interval: configuration.interval, metrics: metrics,
             logger: logger, progress: progress, poke: { loop.now() },
-            mailbox: { await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, backfiller: backfiller, logger: self.logger) })
+            mailbox: { await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, backfiller: backfiller, fileTriggers: fileTriggers, logger: self.logger) })
 
         let stop = Wakeup()
         let lost = LostStore()
@@ -202,6 +206,7 @@ public final class Daemon: Service {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await scheduler.run() }
                     group.addTask { await backfiller.run() }
+                    group.addTask { await fileTriggers.run() }
                     group.addTask {
                         guard let error = await loop.run() else { return }
                         lost.error = error
@@ -214,7 +219,7 @@ public final class Daemon: Service {
                                 self.logger.info("SIGHUP: reconciling now")
                                 loop.now()
                             default:
-                                await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, backfiller: backfiller, logger: self.logger)
+                                await Self.checkMailbox(store: store, scheduler: scheduler, supervisor: supervisor, backfiller: backfiller, fileTriggers: fileTriggers, logger: self.logger)
                             }
                         }
                     }
@@ -269,11 +274,12 @@ public final class Daemon: Service {
     }
 
     /// SIGUSR1: suspensions, queued runs, cancel requests and backfills the CLI left in the
-    /// store.
-    static func checkMailbox(store: any StateStore, scheduler: Scheduler, supervisor: RunSupervisor, backfiller: Backfiller, logger: Logger) async {
+    /// store. A resume also lets the files that waited while a pipeline was suspended run.
+    static func checkMailbox(store: any StateStore, scheduler: Scheduler, supervisor: RunSupervisor, backfiller: Backfiller, fileTriggers: FileTriggers, logger: Logger) async {
         backfiller.poke()
         do {
             try await scheduler.reload()
+            try await fileTriggers.reload()
             let open = try await store.runs(inStates: [.queued, .running])
             let cancels = Set(open.filter { $0.state == .running && $0.reason?.hasPrefix(RunExecutor.cancelPrefix) == true }.compactMap(\.id))
             await supervisor.cancelRequested(cancels)

@@ -303,6 +303,30 @@ extension SQLiteStore {
                 ALTER TABLE manifest_file ADD COLUMN linked INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v10-file-triggers") { db in
+            // File-arrival triggers (`triggers` with `path`). `file_watch` marks each
+            // (pipeline, trigger path) whose baseline was taken: the files present when it was
+            // first watched, recorded in `file_seen` in the same transaction so a commit never
+            // starts a run per historical file, and a restart never takes a second baseline.
+            // `file_seen` also holds every file that got its run (by the run's trigger key),
+            // so pruning old runs never makes a file run again. Both go together when the
+            // trigger stops being watched, so watching that path again takes a new baseline.
+            try db.execute(sql: """
+                CREATE TABLE file_watch (
+                  pipeline TEXT NOT NULL,
+                  path TEXT NOT NULL,
+                  baselineAt DATETIME NOT NULL,
+                  PRIMARY KEY (pipeline, path)
+                );
+                CREATE TABLE file_seen (
+                  pipeline TEXT NOT NULL,
+                  path TEXT NOT NULL,
+                  fileKey TEXT NOT NULL,
+                  PRIMARY KEY (pipeline, path, fileKey),
+                  FOREIGN KEY (pipeline, path) REFERENCES file_watch(pipeline, path) ON DELETE CASCADE
+                );
+                """)
+        }
         return migrator
     }
 }

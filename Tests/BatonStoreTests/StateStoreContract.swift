@@ -27,6 +27,8 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
     case cancellingABackfillCancelsItsQueuedRunsAndAsksItsRunningOnesToStop
     case anUpstreamRunFiresEachDependentOnceAndIsMarked
     case linkedManifestsAreKnownFromTheIndex
+    case aFileWatchTakesOneBaselineAndEachFileVersionRunsOnce
+    case forgettingAFileWatchDropsItsBaseline
 
     var testDescription: String { rawValue }
 
@@ -52,7 +54,79 @@ enum StateStoreContract: String, CaseIterable, Sendable, CustomTestStringConvert
         case .cancellingABackfillCancelsItsQueuedRunsAndAsksItsRunningOnesToStop: try await backfillCancel(store)
         case .anUpstreamRunFiresEachDependentOnceAndIsMarked: try await dependents(store)
         case .linkedManifestsAreKnownFromTheIndex: try await linkedManifests(store)
+        case .aFileWatchTakesOneBaselineAndEachFileVersionRunsOnce: try await fileWatchBaseline(store)
+        case .forgettingAFileWatchDropsItsBaseline: try await forgetFileWatch(store)
         }
+    }
+
+    static func fileRun(_ versionID: Int64, _ key: String, at minute: Int = 3) -> RunRecord {
+        RunRecord(pipeline: "etl", versionID: versionID, scheduledAt: nil, trigger: .file, state: .queued, parameters: ["file": "/in/a.csv"],
+                  createdAt: F.time(minute), triggerKey: key)
+    }
+
+    /// File triggers: a baseline is taken once per (pipeline, path), its files are seen, and
+    /// each file version gets one run (seen, or its key taken, creates nothing), which keeps
+    /// the file seen after the run itself is pruned.
+    private func fileWatchBaseline(_ store: any StateStore) async throws {
+        let versionID = try await versionID(store)
+        let watch = FileWatchRecord(pipeline: "etl", path: "/in/*.csv", baselineAt: F.time(1))
+        #expect(try await store.fileWatches().isEmpty)
+        #expect(try await store.takeFileBaseline(watch, fileKeys: ["file:/in/old.csv@1:2:3.000000000"]))
+        #expect(try await store.fileWatches() == [watch])
+        #expect(try await store.takeFileBaseline(FileWatchRecord(pipeline: "etl", path: "/in/*.csv", baselineAt: F.time(2)), fileKeys: ["file:/in/late.csv@1:9:3.000000000"]) == false,
+                "a second baseline widens nothing")
+        #expect(try await store.fileWatches() == [watch])
+        #expect(try await store.seenFiles(pipeline: "etl", path: "/in/*.csv") == ["file:/in/old.csv@1:2:3.000000000"])
+        #expect(try await store.seenFiles(pipeline: "etl", path: "/in/*.txt").isEmpty)
+
+        #expect(try await store.createFileRun(Self.fileRun(versionID, "file:/in/old.csv@1:2:3.000000000"), watch: "/in/*.csv") == nil, "a baseline file runs nothing")
+        let key = RunRecord.fileTriggerKey(path: "/in/a.csv", device: 1, inode: 7, seconds: 1_700_000_000, nanoseconds: 5)
+        #expect(key == "file:/in/a.csv@1:7:1700000000.000000005")
+        let created = try #require(try await store.createFileRun(Self.fileRun(versionID, key), watch: "/in/*.csv"))
+        let id = try #require(created.id)
+        let stored = try #require(try await store.run(id: id))
+        #expect(stored.trigger == .file)
+        #expect(stored.triggerKey == key)
+        #expect(stored.triggerFile == "/in/a.csv")
+        #expect(stored.parameters == ["file": "/in/a.csv"])
+        #expect(try await store.seenFiles(pipeline: "etl", path: "/in/*.csv").contains(key))
+        #expect(try await store.createFileRun(Self.fileRun(versionID, key, at: 4), watch: "/in/*.csv") == nil, "one run per file version")
+        try await store.takeFileBaseline(FileWatchRecord(pipeline: "etl", path: "/in/a*", baselineAt: F.time(4)), fileKeys: [])
+        #expect(try await store.createFileRun(Self.fileRun(versionID, key, at: 4), watch: "/in/a*") == nil, "one run per pipeline and key, whatever watch sees it")
+        #expect(try await store.seenFiles(pipeline: "etl", path: "/in/a*") == [key], "the other watch now knows it too")
+        let rewritten = RunRecord.fileTriggerKey(path: "/in/a.csv", device: 1, inode: 7, seconds: 1_700_000_060, nanoseconds: 0)
+        #expect(try await store.createFileRun(Self.fileRun(versionID, rewritten, at: 5), watch: "/in/*.csv") != nil, "a rewritten file is a new version")
+        #expect(try await store.runs(RunQuery(pipeline: "etl", limit: 10)).count == 2)
+
+        for run in try await store.runs(RunQuery(pipeline: "etl", limit: 10)) {
+            _ = try await store.updateRun(id: try #require(run.id)) { $0.state = .succeeded; $0.finishedAt = F.time(6) }
+        }
+        _ = try await store.pruneRuns(of: "etl", keep: 0)
+        #expect(try await store.runs(RunQuery(pipeline: "etl", limit: 10)).isEmpty)
+        #expect(try await store.createFileRun(Self.fileRun(versionID, key, at: 7), watch: "/in/*.csv") == nil, "a pruned run's file stays seen")
+    }
+
+    /// A watch that stops (trigger removed or changed) is forgotten with its files, so that
+    /// watching the path again takes a new baseline; other watches are left alone.
+    private func forgetFileWatch(_ store: any StateStore) async throws {
+        let versionID = try await versionID(store)
+        try await store.takeFileBaseline(FileWatchRecord(pipeline: "etl", path: "/in/*.csv", baselineAt: F.time(1)), fileKeys: ["file:/in/old.csv@1:2:3.000000000"])
+        try await store.takeFileBaseline(FileWatchRecord(pipeline: "etl", path: "/other/*", baselineAt: F.time(1)), fileKeys: ["file:/other/x@1:3:3.000000000"])
+        let key = RunRecord.fileTriggerKey(path: "/in/a.csv", device: 1, inode: 8, seconds: 9, nanoseconds: 0)
+        #expect(try await store.createFileRun(Self.fileRun(versionID, key), watch: "/in/*.csv") != nil)
+        try await store.forgetFileWatch(pipeline: "etl", path: "/in/*.csv")
+        #expect(try await store.fileWatches().map(\.path) == ["/other/*"])
+        #expect(try await store.seenFiles(pipeline: "etl", path: "/in/*.csv").isEmpty)
+        #expect(try await store.seenFiles(pipeline: "etl", path: "/other/*") == ["file:/other/x@1:3:3.000000000"])
+        #expect(try await store.takeFileBaseline(FileWatchRecord(pipeline: "etl", path: "/in/*.csv", baselineAt: F.time(9)), fileKeys: []))
+        #expect(try await store.createFileRun(Self.fileRun(versionID, key, at: 9), watch: "/in/*.csv") == nil,
+                "the run's key still holds: a file that had its run never runs twice")
+        try await store.forgetFileWatch(pipeline: "nobody", path: "/in/*.csv")
+        let late = RunRecord.fileTriggerKey(path: "/gone/a.csv", device: 1, inode: 10, seconds: 9, nanoseconds: 0)
+        #expect(try await store.createFileRun(Self.fileRun(versionID, late, at: 10), watch: "/gone/*.csv") != nil,
+                "the last file of a watch forgotten a moment before still gets its run")
+        #expect(try await store.fileWatches().map(\.path) == ["/in/*.csv", "/other/*"], "and does not bring the watch back")
+        #expect(try await store.createFileRun(Self.fileRun(versionID, late, at: 11), watch: "/gone/*.csv") == nil)
     }
 
     typealias F = StoreFixtures

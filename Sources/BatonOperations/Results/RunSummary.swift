@@ -7,7 +7,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
     public var pipeline: String
     /// Nil for a run of a manifest file (`baton run FILE`).
     public var versionID: Int64?
-    /// `schedule`, `manual`, `retry`, `backfill`, `pipeline` or `failure`.
+    /// `schedule`, `manual`, `retry`, `backfill`, `pipeline`, `failure` or `file`.
     public var trigger: RunRecord.Trigger
     public var state: RunRecord.State
     /// The slot of a scheduled run.
@@ -27,6 +27,9 @@ public struct RunSummary: Sendable, Equatable, Codable {
     /// For `pipeline` and `failure` runs: the run whose end started this one, and its pipeline.
     public var upstreamRunID: Int64?
     public var upstreamPipeline: String?
+    /// For `file` runs: the absolute path of the file whose arrival started it (also in the
+    /// parameter its trigger names, which a reader of the run need not know).
+    public var triggerFile: String?
     public var parameters: [String: String]
     /// Its attempts, when asked for.
     public var attempts: [AttemptInfo]?
@@ -48,6 +51,7 @@ public struct RunSummary: Sendable, Equatable, Codable {
         backfillID = run.backfillID
         upstreamRunID = run.upstreamRunID
         upstreamPipeline = run.upstreamPipeline
+        triggerFile = run.triggerFile
         parameters = run.parameters
         self.attempts = attempts.map { $0.map(AttemptInfo.init) }
     }
@@ -57,11 +61,12 @@ public struct RunSummary: Sendable, Equatable, Codable {
 
     /// What started it, in words: the trigger (`schedule`, `manual`, `retry`, `backfill`),
     /// or for a run started by another run's end `pipeline ingest run 42` and
-    /// `failure of ingest run 42`.
+    /// `failure of ingest run 42`, and for a run started by a file `file /data/in/a.csv`.
     public var cause: String {
         switch trigger {
         case .pipeline: "pipeline \(upstreamPipeline ?? "?") run \(upstreamRunID.map(String.init) ?? "?")"
         case .failure: "failure of \(upstreamPipeline ?? "?") run \(upstreamRunID.map(String.init) ?? "?")"
+        case .file: "file \(triggerFile ?? "?")"
         case .schedule, .manual, .retry, .backfill: trigger.rawValue
         }
     }

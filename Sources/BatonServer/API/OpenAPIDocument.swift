@@ -621,9 +621,9 @@ components:
       enum: [queued, running, succeeded, failed, cancelled, timedOut, skipped, missed]
 
     RunTrigger:
-      description: What started a run; `backfill` for a past slot run by `baton backfill` (the run's `backfillID` names it); `pipeline` for the end of another pipeline's run (its `triggers`) and `failure` for another pipeline's failed run (its `onFailure`), both naming the run in `upstreamRunID`.
+      description: What started a run; `backfill` for a past slot run by `baton backfill` (the run's `backfillID` names it); `pipeline` for the end of another pipeline's run (its `triggers`) and `failure` for another pipeline's failed run (its `onFailure`), both naming the run in `upstreamRunID`; `file` for a file that arrived in a folder the pipeline watches (its `triggers` with `path`), named in `triggerFile`.
       type: string
-      enum: [schedule, manual, retry, backfill, pipeline, failure]
+      enum: [schedule, manual, retry, backfill, pipeline, failure, file]
 
     TaskState:
       type: string
@@ -1020,6 +1020,7 @@ components:
         backfillID: { type: integer, format: int64, description: "The backfill that made it (`baton backfill`); absent for other runs." }
         upstreamRunID: { type: integer, format: int64, description: "For `pipeline` and `failure` runs: the run whose end started this one." }
         upstreamPipeline: { type: string, description: "That run's pipeline." }
+        triggerFile: { type: string, description: "For `file` runs: the absolute path of the file whose arrival started it." }
         parameters:
           type: object
           additionalProperties: { type: string }

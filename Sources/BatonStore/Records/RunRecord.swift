@@ -25,6 +25,9 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
         case pipeline
         /// A run of another pipeline failed and named this one in its `onFailure`.
         case failure
+        /// A file arrived in a folder the pipeline watches (`triggers` with `path`): its
+        /// `triggerKey` names the file (see `fileTriggerKey`).
+        case file
     }
 
     public var id: Int64?
@@ -99,6 +102,25 @@ public struct RunRecord: Sendable, Hashable, Codable, Identifiable {
 
     /// Whether the run has ended, whatever way.
     public var isFinished: Bool { ![.queued, .running].contains(state) }
+
+    /// The key of a `file` run: `file:<absolute path>@<device>:<inode>:<mtime seconds>.<nanoseconds>`.
+    ///
+    /// The file's identity and its modification time are in it, not only its path, so the
+    /// store's one run per key means "one run per version of a file": the same file seen
+    /// again (a rescan, a restart) runs nothing, while a file replaced at the same path (a
+    /// new inode) or rewritten in place (a new mtime) after its run is a new arrival and runs
+    /// again. The nanoseconds are written with nine digits.
+    public static func fileTriggerKey(path: String, device: UInt64, inode: UInt64, seconds: Int64, nanoseconds: Int64) -> String {
+        let fraction = String(nanoseconds)
+        return "file:\(path)@\(device):\(inode):\(seconds).\(String(repeating: "0", count: max(0, 9 - fraction.count)))\(fraction)"
+    }
+
+    /// The absolute path of the file that started a `file` run, read back from its key; nil
+    /// for other runs.
+    public var triggerFile: String? {
+        guard trigger == .file, let key = triggerKey, key.hasPrefix("file:"), let at = key.lastIndex(of: "@") else { return nil }
+        return String(key[key.index(key.startIndex, offsetBy: 5)..<at])
+    }
 }
 
 /// One attempt of one task of a run. The engine fills this table.

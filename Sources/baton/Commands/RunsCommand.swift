@@ -60,6 +60,7 @@ struct RunsCommand: AsyncParsableCommand {
             ("finishedAt", JSONOut.date(run.finishedAt)), ("reason", JSONOut.string(run.reason)),
             ("retryOf", JSONOut.int(run.retryOf.map(Int.init))), ("backfill", JSONOut.int(run.backfillID.map(Int.init))),
             ("upstreamRun", JSONOut.int(run.upstreamRunID.map(Int.init))), ("upstreamPipeline", JSONOut.string(run.upstreamPipeline)),
+            ("triggerFile", JSONOut.string(run.triggerFile)),
         ]
         if let attempts { fields.append(("attempts", JSONOut.array(attempts.map { JSONOut.object(attemptFields($0)) }))) }
         return JSONOut.object(fields)
