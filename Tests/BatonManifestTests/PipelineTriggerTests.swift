@@ -115,7 +115,7 @@ import Testing
         #expect(pipeline.fileTriggers.first?.path == path)
     }
 
-    @Test(arguments: ["/data/*/x.csv", "relative/*.csv", "/data/in/", "/data/../etc/*", "/"])
+    @Test(arguments: ["/data/*/x.csv", "relative/*.csv", "/data/in/", "/data/../etc/*", "/", "//data//in/*.csv"])
     func badFilePathsAreRefused(_ path: String) {
         let decoded = file("f", #""triggers": [{ "path": "\#(path)" }],"#, parameters: #"{ "file": {} }"#)
         #expect(decoded.diagnostics.map(\.code) == [.invalidPath], "\(decoded.diagnostics.map(\.formatted))")

@@ -133,9 +133,10 @@ enum FilePattern {
     static let special: Set<Character> = ["*", "?", "["]
 
     /// `("/data/in", "*.csv")` for `/data/in/*.csv`; nil for a relative path, a pattern in a
-    /// folder, `..`, or an empty name.
+    /// folder, `..`, `//`, or an empty name.
     static func split(_ path: String) -> (directory: String, pattern: String)? {
-        guard path.hasPrefix("/"), let slash = path.lastIndex(of: "/") else { return nil }
+        // One spelling per folder: a doubled slash would make two keys for one file.
+        guard path.hasPrefix("/"), !path.contains("//"), let slash = path.lastIndex(of: "/") else { return nil }
         let directory = slash == path.startIndex ? "/" : String(path[..<slash])
         let pattern = String(path[path.index(after: slash)...])
         guard !pattern.isEmpty, pattern != ".", pattern != "..", !directory.contains(where: special.contains) else { return nil }
