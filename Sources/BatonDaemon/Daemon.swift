@@ -134,14 +134,15 @@ public final class Daemon: Service {
                 "interruptedAttempts": "\(settled.interruptedAttempts)", "terminatedProcesses": "\(settled.terminatedProcesses)",
             ])
         }
-        try await scheduler.reload()
+        let live = try await LivePipelines.read(from: store)
+        try await scheduler.reload(live)
         let dependents = Dependents(store: store, requests: requests, logger: logger)
-        try await dependents.reload()
+        await dependents.reload(live)
         await supervisor.use(dependents)
         await supervisor.adopt(settled.runs, continuing: settled.attempts)
         await supervisor.fireAwaitingDependents()
         let fileTriggers = FileTriggers(store: store, requests: requests, logger: logger) { runs in await supervisor.adopt(runs) }
-        try await fileTriggers.reload()
+        try await fileTriggers.reload(live)
         let trees = TreeCollector(store: store, trees: TreeStore(stateDirectory: state), logger: logger)
         await trees.collect()
 
@@ -154,9 +155,10 @@ public final class Daemon: Service {
             progress: progress, metrics: metrics,
             applied: {
                 do throws(StoreError) {
-                    try await scheduler.reload()
-                    try await dependents.reload()
-                    try await fileTriggers.reload()
+                    let live = try await LivePipelines.read(from: store)
+                    try await scheduler.reload(live)
+                    await dependents.reload(live)
+                    try await fileTriggers.reload(live)
                 } catch {
                     self.logger.error("cannot reload the schedule after a pass; the previous schedule stays", metadata: ["error": "\(error.message)"])
                     return
@@ -278,8 +280,9 @@ public final class Daemon: Service {
     static func checkMailbox(store: any StateStore, scheduler: Scheduler, supervisor: RunSupervisor, backfiller: Backfiller, fileTriggers: FileTriggers, logger: Logger) async {
         backfiller.poke()
         do {
-            try await scheduler.reload()
-            try await fileTriggers.reload()
+            let live = try await LivePipelines.read(from: store)
+            try await scheduler.reload(live)
+            try await fileTriggers.reload(live)
             let open = try await store.runs(inStates: [.queued, .running])
             let cancels = Set(open.filter { $0.state == .running && $0.reason?.hasPrefix(RunExecutor.cancelPrefix) == true }.compactMap(\.id))
             await supervisor.cancelRequested(cancels)

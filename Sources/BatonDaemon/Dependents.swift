@@ -39,9 +39,9 @@ public actor Dependents {
     }
 
     /// Brings the triggers up to date with the store's live pipelines.
-    public func reload() async throws(StoreError) {
+    public func reload(_ pipelines: LivePipelines) async {
         var next: [String: (versionID: Int64, appliedAt: Date, onFailure: FailureHandler?, upstreams: [UpstreamTrigger])] = [:]
-        for record in try await store.pipelines() where record.state == .active {
+        for record in pipelines.records where record.state == .active {
             if let known = versions[record.name], known.versionID == record.currentVersionID {
                 next[record.name] = known
                 continue

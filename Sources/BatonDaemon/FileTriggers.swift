@@ -87,9 +87,9 @@ public actor FileTriggers {
 
     /// Brings the watches up to date with the store's live pipelines and suspensions: takes
     /// the baseline of new watches, forgets the ones no longer live.
-    public func reload() async throws(StoreError) {
-        let records = try await store.pipelines()
-        let suspended = Set(try await store.overrides().map(\.pipeline))
+    public func reload(_ pipelines: LivePipelines) async throws(StoreError) {
+        let records = pipelines.records
+        let suspended = pipelines.suspended
         var wanted: [WatchKey: Wanted] = [:]
         var unreadable: Set<String> = []
         var nextVersions: [String: (versionID: Int64, model: Pipeline)] = [:]

@@ -326,13 +326,7 @@ public actor RunSupervisor {
                 if !stopping { start(dependent, continuing: []) }
             } else if depth < Dependents.maximumChain {
                 metrics.runEnded(pipeline: dependent.pipeline, state: dependent.state)
-                var model: Pipeline?
-                if let versionID = dependent.versionID {
-                    do { model = try await requests.pipeline(versionID: versionID).1 } catch {
-                        logger.warning("cannot read the version of a run that could not start; its onFailure is not followed", metadata: ["run": "\(dependentID)", "error": "\(error.message)"])
-                    }
-                }
-                await fireDependents(of: dependent, model: model, depth: depth + 1)
+                await fireDependents(of: dependent, model: await versionModel(of: dependent), depth: depth + 1)
             }
         }
     }
@@ -346,13 +340,17 @@ public actor RunSupervisor {
             return
         }
         for run in awaiting {
-            var model: Pipeline?
-            if let versionID = run.versionID {
-                do { model = try await requests.pipeline(versionID: versionID).1 } catch {
-                    logger.warning("cannot read an ended run's version; its onFailure is not followed", metadata: ["run": "\(run.id ?? 0)", "error": "\(error.message)"])
-                }
-            }
-            await fireDependents(of: run, model: model)
+            await fireDependents(of: run, model: await versionModel(of: run))
+        }
+    }
+
+    /// The manifest of the version a run ran under, for its `onFailure`; nil (logged) when it
+    /// cannot be read, and then only other pipelines' triggers are followed.
+    private func versionModel(of run: RunRecord) async -> Pipeline? {
+        guard let versionID = run.versionID else { return nil }
+        do { return try await requests.pipeline(versionID: versionID).1 } catch {
+            logger.warning("cannot read an ended run's version; its onFailure is not followed", metadata: ["run": "\(run.id ?? 0)", "error": "\(error.message)"])
+            return nil
         }
     }
 

@@ -38,11 +38,11 @@ public actor Scheduler {
     public var count: Int { book.count }
 
     /// Brings the book up to date with the store: adds new pipelines, replaces changed ones,
-    /// drops retired ones, and applies operator suspensions. Cheap when nothing changed: one
-    /// query for the pipelines and one for the overrides.
-    public func reload() async throws(StoreError) {
-        let records = try await store.pipelines()
-        let suspended = Set(try await store.overrides().map(\.pipeline))
+    /// drops retired ones, and applies operator suspensions. Cheap when nothing changed: only
+    /// pipelines whose version changed are read again.
+    public func reload(_ pipelines: LivePipelines) async throws(StoreError) {
+        let records = pipelines.records
+        let suspended = pipelines.suspended
         let starting = book.count == 0
         let lastSlots = starting ? try await store.lastSlots() : [:]
         let resumed = starting ? try await store.resumeTimes() : [:]

@@ -30,24 +30,23 @@ extension Reconciler {
         guard !update.changes.isEmpty || !update.diagnostics.isEmpty else {
             return DesiredRead(scope: .names([]), pipelines: [:], diagnostics: [], indexUpserts: [], indexDeletions: [])
         }
+        // Links between pipelines (`triggers` naming a pipeline, `onFailure`) are judged over
+        // every manifest (a loop may pass through files that did not change): while the live
+        // state or the changed files have one, read everything.
+        if try await store.hasLinkedManifests() {
+            return try Self.readAll(repository, at: commit, under: manifestsPath)
+        }
+        var blobs = update.blobs
+        var catalog = ManifestSnapshot(commit: commit, manifestsPath: manifestsPath, manifestsPathExists: true, blobs: blobs, diagnostics: update.diagnostics).catalog()
+        if catalog.files.contains(where: { !$0.links.isEmpty }) {
+            return try Self.readAll(repository, at: commit, under: manifestsPath)
+        }
         var changedPaths: Set<String> = []
         for change in update.changes {
             changedPaths.insert(change.path)
             if case .renamed(let from) = change.kind { changedPaths.insert(from) }
         }
         let before = try await store.manifestIndex(paths: Array(changedPaths))
-
-        var blobs = update.blobs
-        var catalog = ManifestSnapshot(commit: commit, manifestsPath: manifestsPath, manifestsPathExists: true, blobs: blobs, diagnostics: update.diagnostics).catalog()
-        // Links between pipelines (`triggers` naming a pipeline, `onFailure`) are judged over
-        // every manifest (a loop may pass through files that did not change): while the
-        // commit or the live state has one, read everything.
-        if catalog.files.contains(where: { !$0.links.isEmpty }) {
-            return try Self.readAll(repository, at: commit, under: manifestsPath)
-        }
-        if try await store.hasLinkedManifests() {
-            return try Self.readAll(repository, at: commit, under: manifestsPath)
-        }
         let newNames = Set(catalog.files.compactMap(\.name))
         let others = newNames.isEmpty ? [] : try await store.manifestIndex(pipelines: Array(newNames)).filter { !changedPaths.contains($0.path) }
         if !others.isEmpty {

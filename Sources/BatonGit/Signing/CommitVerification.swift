@@ -80,7 +80,7 @@ public struct CommitVerification: Sendable, Hashable {
                 hash.update(data: try Self.read(file, what: "the trusted key"))
             }
         }
-        return hash.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        return hash.finalize().map { byte in byte < 16 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
     }
 
     // MARK: Trust material
@@ -118,11 +118,5 @@ public struct CommitVerification: Sendable, Hashable {
             return String(cString: strerror(code.rawValue))
         }
         return (error as NSError).localizedDescription
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
